@@ -1,0 +1,177 @@
+/* cachet-application.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cachet-application.h"
+#include "cachet-preferences-window.h"
+#include "cachet-window.h"
+
+struct _CachetApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (CachetApplication, cachet_application, ADW_TYPE_APPLICATION)
+
+CachetApplication *
+cachet_application_new (void)
+{
+  return g_object_new (CACHET_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "resource-base-path", RESOURCE_BASE_PATH,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+static gboolean
+color_scheme_from_setting (GValue   *value,
+                           GVariant *variant,
+                           gpointer  user_data)
+{
+  const char *scheme = g_variant_get_string (variant, NULL);
+
+  if (g_str_equal (scheme, "light"))
+    g_value_set_enum (value, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  else if (g_str_equal (scheme, "dark"))
+    g_value_set_enum (value, ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    g_value_set_enum (value, ADW_COLOR_SCHEME_DEFAULT);
+
+  return TRUE;
+}
+
+static void
+cachet_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (cachet_window_new (CACHET_APPLICATION (application)));
+
+  gtk_window_present (window);
+}
+
+static void
+cachet_application_startup (GApplication *application)
+{
+  CachetApplication *self = CACHET_APPLICATION (application);
+  g_autoptr(GAction) color_scheme_action = NULL;
+  g_autofree char *name = g_strconcat (_("Cachet"), APPLICATION_NAME_SUFFIX, NULL);
+
+  G_APPLICATION_CLASS (cachet_application_parent_class)->startup (application);
+
+  g_set_application_name (name);
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  /* The style follows the system unless the user forces one in Preferences. */
+  g_settings_bind_with_mapping (self->settings, "color-scheme",
+                                adw_style_manager_get_default (), "color-scheme",
+                                G_SETTINGS_BIND_GET,
+                                color_scheme_from_setting, NULL, NULL, NULL);
+  color_scheme_action = g_settings_create_action (self->settings, "color-scheme");
+  g_action_map_add_action (G_ACTION_MAP (self), color_scheme_action);
+}
+
+static void
+cachet_application_dispose (GObject *object)
+{
+  CachetApplication *self = CACHET_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (cachet_application_parent_class)->dispose (object);
+}
+
+static void
+cachet_application_class_init (CachetApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = cachet_application_dispose;
+  app_class->activate = cachet_application_activate;
+  app_class->startup = cachet_application_startup;
+}
+
+static void
+cachet_application_about_action (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  static const char *developers[] = { "The Cachet developers", NULL };
+  GtkApplication *app = GTK_APPLICATION (user_data);
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", g_get_application_name (),
+                         "application-icon", APPLICATION_ID,
+                         "developer-name", _("The Cachet developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Secure health mail for clinics: MSSanté, end-to-end S/MIME, "
+                                       "the national directory offline and lab results filed per patient."),
+                         "website", "https://gitlab.com/cachet-mail/cachet",
+                         "issue-url", "https://gitlab.com/cachet-mail/cachet/-/issues",
+                         "developers", developers,
+                         /* Translators: put your names here, one per line. */
+                         "translator-credits", _("translator-credits"),
+                         "copyright", "© 2026 The Cachet developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static void
+cachet_application_preferences_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  CachetPreferencesWindow *preferences = cachet_preferences_window_new ();
+
+  gtk_window_set_transient_for (GTK_WINDOW (preferences),
+                                gtk_application_get_active_window (app));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+cachet_application_quit_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  g_autolist(GtkWindow) windows =
+    g_list_copy_deep (gtk_application_get_windows (app), (GCopyFunc) g_object_ref, NULL);
+
+  /* Closing each window (rather than g_application_quit()) lets every window
+   * save its state and cancel its work on the way out. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", cachet_application_about_action },
+  { "preferences", cachet_application_preferences_action },
+  { "quit", cachet_application_quit_action },
+};
+
+static void
+cachet_application_init (CachetApplication *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self),
+                                   app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
+                                         (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
+                                         (const char *[]) { "<Control>w", NULL });
+}

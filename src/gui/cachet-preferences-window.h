@@ -1,0 +1,19 @@
+/* cachet-preferences-window.h
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define CACHET_TYPE_PREFERENCES_WINDOW (cachet_preferences_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (CachetPreferencesWindow, cachet_preferences_window, CACHET, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+CachetPreferencesWindow *cachet_preferences_window_new (void);
+
+G_END_DECLS
