@@ -29,6 +29,8 @@ typedef struct
 
 static gboolean opt_json;
 
+static const char commands_paths_summary[] = N_("Show the folders where Cachet keeps its data");
+
 static int
 run_option_context (GOptionContext   *context,
                     int              *argc,
@@ -68,7 +70,7 @@ command_paths (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   int status;
 
-  g_option_context_set_summary (context, _("Show the folders where Cachet keeps its data."));
+  g_option_context_set_summary (context, _(commands_paths_summary));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = run_option_context (context, &argc, &argv)) != 0)
     return status;
@@ -100,7 +102,7 @@ command_paths (int    argc,
 }
 
 static const Command commands[] = {
-  { "paths", command_paths, N_("Show the folders where Cachet keeps its data") },
+  { "paths", command_paths, commands_paths_summary },
 };
 
 static void
