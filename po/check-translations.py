@@ -23,7 +23,9 @@ XGETTEXT_ARGS = [
 MARKERS = {
     '.c': re.compile(r'\b(?:N?C?_|g_dngettext|g_dpgettext2)\s*\('),
     '.ui': re.compile(r'translatable="yes"'),
-    '.in': re.compile(r'(?:translatable="yes"|^(?:Name|GenericName|Comment|Keywords)=|<summary>|<description>)',
+    # Desktop entries, metainfo and schema templates; a D-Bus service file
+    # also has a Name= line, but it is an identifier, not text.
+    '.in': re.compile(r'(?:translatable="yes"|^(?:GenericName|Comment|Keywords)=|<summary>|<description>)',
                       re.MULTILINE),
 }
 
