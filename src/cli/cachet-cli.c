@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "cachet-account-list.h"
 #include "cachet-paths.h"
 
 /* cachet-cli drives the same engine as the window, for scripts, practice
@@ -30,6 +31,9 @@ typedef struct
 static gboolean opt_json;
 
 static const char commands_paths_summary[] = N_("Show the folders where Cachet keeps its data");
+static const char command_account_summary[] = N_("Add and list mail accounts");
+static const char command_account_add_summary[] = N_("Add a mail account");
+static const char command_account_list_summary[] = N_("List the mail accounts");
 
 static int
 run_option_context (GOptionContext   *context,
@@ -101,17 +105,207 @@ command_paths (int    argc,
   return 0;
 }
 
+static CachetAccountList *
+load_accounts (void)
+{
+  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
+  g_autoptr(GError) error = NULL;
+
+  if (!cachet_account_list_load (accounts, &error))
+    {
+      g_printerr ("cachet-cli: %s\n", error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&accounts);
+}
+
+static int
+command_account_add (int    argc,
+                     char **argv)
+{
+  g_autofree char *name = NULL, *address = NULL, *imap = NULL, *smtp = NULL;
+  g_autofree char *login = NULL, *client_cert = NULL, *ca_file = NULL;
+  const GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Name of the account"), N_("NAME") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("Mail address"), N_("ADDRESS") },
+    { "imap", 0, 0, G_OPTION_ARG_STRING, &imap, N_("IMAP server: imaps://host[:port], or imap:// for STARTTLS"), N_("URL") },
+    { "smtp", 0, 0, G_OPTION_ARG_STRING, &smtp, N_("SMTP server: smtps://host[:port], or smtp:// for STARTTLS"), N_("URL") },
+    { "login", 0, 0, G_OPTION_ARG_STRING, &login, N_("Login name, if it is not the address"), N_("LOGIN") },
+    { "client-cert", 0, 0, G_OPTION_ARG_STRING, &client_cert, N_("Client certificate: a PKCS#12 file or a PKCS#11 URI"), N_("CERTIFICATE") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust only the authorities in this PEM file for this account"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(CachetAccountList) accounts = NULL;
+  g_autoptr(CachetAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_set_summary (context, _(command_account_add_summary));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = run_option_context (context, &argc, &argv)) != 0)
+    return status;
+
+  if ((accounts = load_accounts ()) == NULL)
+    return 1;
+
+  account = cachet_account_new (name, address, imap, smtp);
+  cachet_account_set_login (account, login);
+  cachet_account_set_client_cert (account, client_cert);
+  if (ca_file != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (ca_file);
+      g_autofree char *absolute = g_file_get_path (file);
+
+      cachet_account_set_ca_file (account, absolute);
+    }
+
+  if (!cachet_account_list_add (accounts, account, &error))
+    {
+      g_printerr ("cachet-cli: %s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *name,
+                   const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static int
+command_account_list (int    argc,
+                      char **argv)
+{
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(CachetAccountList) accounts = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint n_accounts;
+  int status;
+
+  g_option_context_set_summary (context, _(command_account_list_summary));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = run_option_context (context, &argc, &argv)) != 0)
+    return status;
+
+  if ((accounts = load_accounts ()) == NULL)
+    return 1;
+
+  n_accounts = g_list_model_get_n_items (G_LIST_MODEL (accounts));
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_accounts; i++)
+    {
+      g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (accounts), i);
+
+      if (!opt_json)
+        {
+          g_print ("%s\t%s\t%s\t%s\n", cachet_account_get_name (account),
+                   cachet_account_get_address (account),
+                   cachet_account_get_imap_url (account),
+                   cachet_account_get_smtp_url (account));
+          continue;
+        }
+
+      json_builder_begin_object (builder);
+      add_string_member (builder, "id", cachet_account_get_id (account));
+      add_string_member (builder, "name", cachet_account_get_name (account));
+      add_string_member (builder, "address", cachet_account_get_address (account));
+      add_string_member (builder, "imap", cachet_account_get_imap_url (account));
+      add_string_member (builder, "smtp", cachet_account_get_smtp_url (account));
+      add_string_member (builder, "login", cachet_account_get_login (account));
+      add_string_member (builder, "client_cert", cachet_account_get_client_cert (account));
+      add_string_member (builder, "ca_file", cachet_account_get_ca_file (account));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (opt_json)
+    {
+      root = json_builder_get_root (builder);
+      print_json (root);
+    }
+
+  return 0;
+}
+
+static const Command account_commands[] = {
+  { "add", command_account_add, command_account_add_summary },
+  { "list", command_account_list, command_account_list_summary },
+};
+
+static int run_subcommand (const char    *prefix,
+                           const Command *table,
+                           gsize          n_commands,
+                           int            argc,
+                           char         **argv);
+
+static int
+command_account (int    argc,
+                 char **argv)
+{
+  return run_subcommand ("account", account_commands, G_N_ELEMENTS (account_commands), argc, argv);
+}
+
 static const Command commands[] = {
+  { "account", command_account, command_account_summary },
   { "paths", command_paths, commands_paths_summary },
 };
 
 static void
-print_usage (FILE *stream)
+print_usage (FILE          *stream,
+             const char    *prefix,
+             const Command *table,
+             gsize          n_commands)
 {
-  fprintf (stream, "%s\n\n%s\n", _("Usage: cachet-cli COMMAND [OPTION…]"), _("Commands:"));
-  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
-  fprintf (stream, "\n%s\n", _("Run “cachet-cli COMMAND --help” for the options of a command."));
+  g_autofree char *command = prefix != NULL ? g_strconcat (prefix, " ", NULL) : g_strdup ("");
+
+  fprintf (stream, _("Usage: cachet-cli %sCOMMAND [OPTION…]\n\nCommands:\n"), command);
+  for (gsize i = 0; i < n_commands; i++)
+    fprintf (stream, "  %-12s %s\n", table[i].name, _(table[i].summary));
+  fprintf (stream, _("\nRun “cachet-cli %sCOMMAND --help” for the options of a command.\n"), command);
+}
+
+static int
+run_subcommand (const char    *prefix,
+                const Command *table,
+                gsize          n_commands,
+                int            argc,
+                char         **argv)
+{
+  if (argc < 2)
+    {
+      print_usage (stderr, prefix, table, n_commands);
+      return 2;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout, prefix, table, n_commands);
+      return 0;
+    }
+
+  for (gsize i = 0; i < n_commands; i++)
+    {
+      if (g_str_equal (argv[1], table[i].name))
+        return table[i].run (argc - 1, argv + 1);
+    }
+
+  g_printerr (_("cachet-cli: unknown command “%s”\n"), argv[1]);
+  print_usage (stderr, prefix, table, n_commands);
+  return 2;
 }
 
 int
@@ -123,31 +317,11 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  if (argc < 2)
-    {
-      print_usage (stderr);
-      return 2;
-    }
-
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "help"))
-    {
-      print_usage (stdout);
-      return 0;
-    }
-
-  if (g_str_equal (argv[1], "--version"))
+  if (argc == 2 && g_str_equal (argv[1], "--version"))
     {
       g_print ("cachet-cli %s\n", PACKAGE_VERSION);
       return 0;
     }
 
-  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      if (g_str_equal (argv[1], commands[i].name))
-        return commands[i].run (argc - 1, argv + 1);
-    }
-
-  g_printerr (_("cachet-cli: unknown command “%s”\n"), argv[1]);
-  print_usage (stderr);
-  return 2;
+  return run_subcommand (NULL, commands, G_N_ELEMENTS (commands), argc, argv);
 }
