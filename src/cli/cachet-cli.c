@@ -9,10 +9,14 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
+#include <gio/gunixinputstream.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cachet-account-list.h"
 #include "cachet-paths.h"
+#include "cachet-secret-credentials.h"
 
 /* cachet-cli drives the same engine as the window, for scripts, practice
  * software and benchmarks. Data goes to stdout (as JSON with --json), errors
@@ -119,12 +123,65 @@ load_accounts (void)
   return g_steal_pointer (&accounts);
 }
 
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+  g_main_context_wakeup (NULL);
+}
+
+static gboolean
+store_secret (CachetAccount     *account,
+              CachetSecretKind   kind,
+              const char        *secret,
+              GError           **error)
+{
+  g_autoptr(CachetSecretCredentials) credentials = cachet_secret_credentials_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cachet_credentials_provider_store_async (CACHET_CREDENTIALS_PROVIDER (credentials),
+                                           cachet_account_get_id (account), kind, secret,
+                                           NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return cachet_credentials_provider_store_finish (CACHET_CREDENTIALS_PROVIDER (credentials),
+                                                   result, error);
+}
+
+/* Reads one line, so that a password never appears in the process list or the
+ * shell history. */
+static char *
+read_secret_from_stdin (GError **error)
+{
+  g_autoptr(GInputStream) input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  g_autoptr(GDataInputStream) data = g_data_input_stream_new (input);
+  g_autofree char *line = NULL;
+
+  line = g_data_input_stream_read_line_utf8 (data, NULL, NULL, error);
+  if (line == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             "No password on the standard input");
+      return NULL;
+    }
+  g_strchomp (line);
+
+  return g_steal_pointer (&line);
+}
+
 static int
 command_account_add (int    argc,
                      char **argv)
 {
   g_autofree char *name = NULL, *address = NULL, *imap = NULL, *smtp = NULL;
   g_autofree char *login = NULL, *client_cert = NULL, *ca_file = NULL;
+  gboolean password_stdin = FALSE;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Name of the account"), N_("NAME") },
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("Mail address"), N_("ADDRESS") },
@@ -133,6 +190,7 @@ command_account_add (int    argc,
     { "login", 0, 0, G_OPTION_ARG_STRING, &login, N_("Login name, if it is not the address"), N_("LOGIN") },
     { "client-cert", 0, 0, G_OPTION_ARG_STRING, &client_cert, N_("Client certificate: a PKCS#12 file or a PKCS#11 URI"), N_("CERTIFICATE") },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust only the authorities in this PEM file for this account"), N_("FILE") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin, N_("Read the password from the standard input and keep it in the keyring"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -158,6 +216,26 @@ command_account_add (int    argc,
       g_autofree char *absolute = g_file_get_path (file);
 
       cachet_account_set_ca_file (account, absolute);
+    }
+
+  if (!cachet_account_validate (account, &error))
+    {
+      g_printerr ("cachet-cli: %s\n", error->message);
+      return 1;
+    }
+
+  /* The secret goes first: an account without its password in the keyring
+   * would fail later in a more confusing way. */
+  if (password_stdin)
+    {
+      g_autofree char *secret = read_secret_from_stdin (&error);
+
+      if (secret == NULL || !store_secret (account, CACHET_SECRET_PASSWORD, secret, &error))
+        {
+          g_printerr (_("cachet-cli: cannot keep the password in the keyring: %s\n"), error->message);
+          return 1;
+        }
+      memset (secret, 0, strlen (secret));
     }
 
   if (!cachet_account_list_add (accounts, account, &error))
