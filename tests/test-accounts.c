@@ -155,14 +155,24 @@ test_account_list_damaged_file (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = accounts_path ();
   g_autofree char *dir = g_path_get_dirname (path);
-  const char *damaged = "[1234]\nName=Cabinet\nAddress=not an address\nIMAP=imaps://h.fr\nSMTP=smtps://h.fr\n";
+  static const char damaged[] = "[1234]\nName=Cabinet\nAddress=not an address\nIMAP=imaps://h.fr\nSMTP=smtps://h.fr\n";
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (path, damaged, -1, NULL));
 
+  g_autoptr(CachetAccount) account = account_from_case (&account_cases[0]);
+  g_autofree char *after = NULL;
+
   g_assert_false (cachet_account_list_load (list, &error));
   g_assert_error (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, "Cabinet"));
+  g_clear_error (&error);
+
+  /* Adding an account must not write over what the user may still repair. */
+  g_assert_false (cachet_account_list_add (list, account, &error));
+  g_assert_error (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_CORRUPT);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, damaged);
   remove_accounts_file ();
 }
 

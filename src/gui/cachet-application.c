@@ -8,15 +8,19 @@
 
 #include <glib/gi18n.h>
 
+#include "cachet-add-account-dialog.h"
 #include "cachet-application.h"
 #include "cachet-preferences-window.h"
+#include "cachet-secret-credentials.h"
 #include "cachet-window.h"
 
 struct _CachetApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication           parent_instance;
 
-  GSettings      *settings;
+  GSettings               *settings;
+  CachetAccountList       *accounts;
+  CachetSecretCredentials *credentials;
 };
 
 G_DEFINE_FINAL_TYPE (CachetApplication, cachet_application, ADW_TYPE_APPLICATION)
@@ -29,6 +33,32 @@ cachet_application_new (void)
                        "resource-base-path", RESOURCE_BASE_PATH,
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        NULL);
+}
+
+/**
+ * cachet_application_get_accounts:
+ *
+ * Returns: (transfer none): the user's accounts, shared by every window
+ */
+CachetAccountList *
+cachet_application_get_accounts (CachetApplication *self)
+{
+  g_return_val_if_fail (CACHET_IS_APPLICATION (self), NULL);
+
+  return self->accounts;
+}
+
+/**
+ * cachet_application_get_credentials:
+ *
+ * Returns: (transfer none): where the accounts' secrets are kept
+ */
+CachetCredentialsProvider *
+cachet_application_get_credentials (CachetApplication *self)
+{
+  g_return_val_if_fail (CACHET_IS_APPLICATION (self), NULL);
+
+  return CACHET_CREDENTIALS_PROVIDER (self->credentials);
 }
 
 static gboolean
@@ -64,6 +94,7 @@ cachet_application_startup (GApplication *application)
 {
   CachetApplication *self = CACHET_APPLICATION (application);
   g_autoptr(GAction) color_scheme_action = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strconcat (_("Cachet"), APPLICATION_NAME_SUFFIX, NULL);
 
   G_APPLICATION_CLASS (cachet_application_parent_class)->startup (application);
@@ -80,6 +111,13 @@ cachet_application_startup (GApplication *application)
                                 color_scheme_from_setting, NULL, NULL, NULL);
   color_scheme_action = g_settings_create_action (self->settings, "color-scheme");
   g_action_map_add_action (G_ACTION_MAP (self), color_scheme_action);
+
+  self->credentials = cachet_secret_credentials_new ();
+  self->accounts = cachet_account_list_new_default ();
+  /* On failure the list refuses changes, so a damaged file is never
+   * overwritten; adding an account then tells the user what is wrong. */
+  if (!cachet_account_list_load (self->accounts, &error))
+    g_warning ("%s", error->message);
 }
 
 static void
@@ -88,6 +126,8 @@ cachet_application_dispose (GObject *object)
   CachetApplication *self = CACHET_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->credentials);
 
   G_OBJECT_CLASS (cachet_application_parent_class)->dispose (object);
 }
@@ -142,6 +182,20 @@ cachet_application_preferences_action (GSimpleAction *action,
 }
 
 static void
+cachet_application_add_account_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  CachetApplication *self = CACHET_APPLICATION (user_data);
+  CachetAddAccountDialog *dialog =
+    cachet_add_account_dialog_new (self->accounts, CACHET_CREDENTIALS_PROVIDER (self->credentials));
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 cachet_application_quit_action (GSimpleAction *action,
                                 GVariant      *parameter,
                                 gpointer       user_data)
@@ -158,6 +212,7 @@ cachet_application_quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", cachet_application_about_action },
+  { "add-account", cachet_application_add_account_action },
   { "preferences", cachet_application_preferences_action },
   { "quit", cachet_application_quit_action },
 };

@@ -8,12 +8,17 @@
 
 #include <adwaita.h>
 
+#include "cachet-account-list.h"
+#include "cachet-credentials-provider.h"
+
 G_BEGIN_DECLS
 
 #define CACHET_TYPE_APPLICATION (cachet_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (CachetApplication, cachet_application, CACHET, APPLICATION, AdwApplication)
 
-CachetApplication *cachet_application_new (void);
+CachetApplication         *cachet_application_new             (void);
+CachetAccountList         *cachet_application_get_accounts    (CachetApplication *self);
+CachetCredentialsProvider *cachet_application_get_credentials (CachetApplication *self);
 
 G_END_DECLS

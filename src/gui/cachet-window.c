@@ -16,21 +16,59 @@ struct _CachetWindow
 
   GSettings            *settings;
 
+  CachetAccountList    *accounts;
+
   /* Template widgets */
   AdwLeaflet           *main_leaflet;
   AdwLeaflet           *content_leaflet;
+  GtkListBox           *folder_list;
+  GtkStack             *message_list_stack;
 };
 
 G_DEFINE_FINAL_TYPE (CachetWindow, cachet_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static GtkWidget *
+create_account_row (gpointer item,
+                    gpointer user_data)
+{
+  CachetAccount *account = item;
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cachet_account_get_name (account));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), cachet_account_get_address (account));
+  adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "mail-inbox-symbolic");
+
+  return row;
+}
+
+static void
+accounts_changed_cb (CachetWindow *self)
+{
+  gboolean has_accounts = g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) > 0;
+
+  gtk_stack_set_visible_child_name (self->message_list_stack, has_accounts ? "messages" : "welcome");
+}
+
 CachetWindow *
 cachet_window_new (CachetApplication *application)
 {
+  CachetWindow *self;
+
   g_return_val_if_fail (CACHET_IS_APPLICATION (application), NULL);
 
-  return g_object_new (CACHET_TYPE_WINDOW,
+  self = g_object_new (CACHET_TYPE_WINDOW,
                        "application", application,
                        NULL);
+
+  self->accounts = g_object_ref (cachet_application_get_accounts (application));
+  gtk_list_box_bind_model (self->folder_list, G_LIST_MODEL (self->accounts),
+                           create_account_row, NULL, NULL);
+  g_signal_connect_object (self->accounts, "items-changed",
+                           G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
+  accounts_changed_cb (self);
+
+  return self;
 }
 
 static void
@@ -90,6 +128,7 @@ cachet_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CACHET_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->accounts);
 
   G_OBJECT_CLASS (cachet_window_parent_class)->dispose (object);
 }
@@ -107,6 +146,8 @@ cachet_window_class_init (CachetWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/cachet-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, main_leaflet);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, content_leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, folder_list);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_list_stack);
 
   /* Back navigation for a narrow window, where one pane shows at a time. */
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL,

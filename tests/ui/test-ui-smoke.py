@@ -112,7 +112,6 @@ def main():
     gi.require_version('Atspi', '2.0')
     from gi.repository import Atspi
 
-    os.environ.pop('NO_AT_BRIDGE', None)
     os.environ['GTK_A11Y'] = 'atspi'
     os.environ['GDK_BACKEND'] = 'x11'
     xvfb = start_xvfb()

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "cachet-account-list.h"
@@ -22,6 +23,8 @@ struct _CachetAccountList
 
   char      *path;
   GPtrArray *accounts;
+  /* Set when the file could not be read: it is then never written over. */
+  GError    *load_error;
 };
 
 static void cachet_account_list_model_init (GListModelInterface *iface);
@@ -88,21 +91,30 @@ cachet_account_list_load (CachetAccountList  *self,
     {
       if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      "Cannot read the accounts file “%s”: ", self->path);
+          g_clear_error (&self->load_error);
+          g_set_error (&self->load_error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_CORRUPT,
+                       _("Cannot read the accounts file “%s”: %s"), self->path, local_error->message);
+          g_propagate_error (error, g_error_copy (self->load_error));
           return FALSE;
         }
+      g_clear_error (&local_error);
     }
 
   groups = g_key_file_get_groups (keyfile, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     {
-      CachetAccount *account = cachet_account_new_from_keyfile (keyfile, groups[i], error);
+      CachetAccount *account = cachet_account_new_from_keyfile (keyfile, groups[i], &local_error);
 
       if (account == NULL)
-        return FALSE;
+        {
+          g_clear_error (&self->load_error);
+          self->load_error = g_error_copy (local_error);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       g_ptr_array_add (loaded, account);
     }
+  g_clear_error (&self->load_error);
 
   removed = self->accounts->len;
   g_ptr_array_unref (self->accounts);
@@ -122,6 +134,14 @@ cachet_account_list_save (CachetAccountList  *self,
   g_autofree char *data = NULL;
   gsize length;
 
+  if (self->load_error != NULL)
+    {
+      g_set_error (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_CORRUPT,
+                   _("%s. Cachet will not change the accounts file until it is repaired or moved away."),
+                   self->load_error->message);
+      return FALSE;
+    }
+
   for (guint i = 0; i < accounts->len; i++)
     cachet_account_save_to_keyfile (g_ptr_array_index (accounts, i), keyfile);
   data = g_key_file_to_data (keyfile, &length, NULL);
@@ -131,7 +151,7 @@ cachet_account_list_save (CachetAccountList  *self,
       int saved_errno = errno;
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Cannot create the folder “%s”: %s", dir, g_strerror (saved_errno));
+                   _("Cannot create the folder “%s”: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -181,7 +201,7 @@ cachet_account_list_add (CachetAccountList  *self,
   if (find_by_name (self->accounts, cachet_account_get_name (account)) != NULL)
     {
       g_set_error (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_EXISTS,
-                   "An account is already called “%s”: choose another name",
+                   _("An account is already called “%s”: choose another name"),
                    cachet_account_get_name (account));
       return FALSE;
     }
@@ -221,7 +241,7 @@ cachet_account_list_remove (CachetAccountList  *self,
   if (!g_ptr_array_find (self->accounts, account, &position))
     {
       g_set_error (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_NOT_FOUND,
-                   "There is no account called “%s”", cachet_account_get_name (account));
+                   _("There is no account called “%s”"), cachet_account_get_name (account));
       return FALSE;
     }
 
@@ -257,7 +277,7 @@ cachet_account_list_find_by_name (CachetAccountList  *self,
   if (account == NULL)
     {
       g_set_error (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_NOT_FOUND,
-                   "There is no account called “%s”", name);
+                   _("There is no account called “%s”"), name);
       return NULL;
     }
 
@@ -302,6 +322,7 @@ cachet_account_list_finalize (GObject *object)
 
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_error (&self->load_error);
 
   G_OBJECT_CLASS (cachet_account_list_parent_class)->finalize (object);
 }

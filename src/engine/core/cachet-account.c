@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "cachet-account.h"
@@ -242,8 +243,9 @@ validate_server_url (const char  *url,
       g_uri_get_query (uri) != NULL)
     {
       g_set_error (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_INVALID,
-                   "The %s server must look like %s://mail.example.org (TLS) or "
-                   "%s://mail.example.org (STARTTLS), with an optional :port",
+                   /* Translators: the first %s is IMAP or SMTP, the others URL schemes. */
+                   _("The %s server must look like %s://mail.example.org (TLS) or "
+                     "%s://mail.example.org (STARTTLS), with an optional :port"),
                    what, tls_scheme, starttls_scheme);
       return FALSE;
     }
@@ -269,19 +271,19 @@ cachet_account_validate (CachetAccount  *self,
   if (self->name == NULL || *self->name == '\0' || !is_clean_text (self->name))
     {
       g_set_error_literal (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_INVALID,
-                           "The account needs a name, on one line");
+                           _("The account needs a name, on one line"));
       return FALSE;
     }
   if (self->address == NULL || !is_plausible_address (self->address))
     {
       g_set_error_literal (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_INVALID,
-                           "The address must look like name@example.org");
+                           _("The address must look like name@example.org"));
       return FALSE;
     }
   if (self->login != NULL && (*self->login == '\0' || !is_clean_text (self->login)))
     {
       g_set_error_literal (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_INVALID,
-                           "The login name cannot be empty or contain control characters");
+                           _("The login name cannot be empty or contain control characters"));
       return FALSE;
     }
 
@@ -366,7 +368,7 @@ cachet_account_new_from_keyfile (GKeyFile    *keyfile,
   if (!cachet_account_validate (account, &local_error))
     {
       g_set_error (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_CORRUPT,
-                   "Account “%s” in the accounts file is damaged: %s",
+                   _("Account “%s” in the accounts file is damaged: %s"),
                    name != NULL ? name : group, local_error->message);
       return NULL;
     }
