@@ -173,11 +173,12 @@ cachet_application_preferences_action (GSimpleAction *action,
                                        GVariant      *parameter,
                                        gpointer       user_data)
 {
-  GtkApplication *app = GTK_APPLICATION (user_data);
-  CachetPreferencesWindow *preferences = cachet_preferences_window_new ();
+  CachetApplication *self = CACHET_APPLICATION (user_data);
+  CachetPreferencesWindow *preferences =
+    cachet_preferences_window_new (self->accounts, CACHET_CREDENTIALS_PROVIDER (self->credentials));
 
   gtk_window_set_transient_for (GTK_WINDOW (preferences),
-                                gtk_application_get_active_window (app));
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

@@ -8,12 +8,16 @@
 
 #include <adwaita.h>
 
+#include "cachet-account-list.h"
+#include "cachet-credentials-provider.h"
+
 G_BEGIN_DECLS
 
 #define CACHET_TYPE_PREFERENCES_WINDOW (cachet_preferences_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (CachetPreferencesWindow, cachet_preferences_window, CACHET, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-CachetPreferencesWindow *cachet_preferences_window_new (void);
+CachetPreferencesWindow *cachet_preferences_window_new (CachetAccountList         *accounts,
+                                                       CachetCredentialsProvider *credentials);
 
 G_END_DECLS

@@ -1,0 +1,157 @@
+/* test-preferences-window.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Drives the real window on a real display (Xvfb) with a real keyring (see
+ * run-in-session.sh).
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "cachet-preferences-window.h"
+#include "cachet-secret-credentials.h"
+#include "cachet-test-utils.h"
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static char *
+lookup_password (CachetCredentialsProvider *provider,
+                 CachetAccount             *account)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  cachet_credentials_provider_lookup_async (provider, cachet_account_get_id (account),
+                                            CACHET_SECRET_PASSWORD, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  password = cachet_credentials_provider_lookup_finish (provider, result, &error);
+  g_assert_no_error (error);
+
+  return password;
+}
+
+static void
+store_password (CachetCredentialsProvider *provider,
+                CachetAccount             *account,
+                const char                *password)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cachet_credentials_provider_store_async (provider, cachet_account_get_id (account),
+                                           CACHET_SECRET_PASSWORD, password, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (cachet_credentials_provider_store_finish (provider, result, &error));
+  g_assert_no_error (error);
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *root,
+                      const char *tooltip)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), tooltip) == 0)
+        return child;
+      if ((found = find_button_labelled (child, tooltip)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+test_remove_account_forgets_password (void)
+{
+  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
+  g_autoptr(CachetSecretCredentials) secrets = cachet_secret_credentials_new ();
+  CachetCredentialsProvider *credentials = CACHET_CREDENTIALS_PROVIDER (secrets);
+  g_autoptr(CachetAccount) account = cachet_account_new ("Cabinet", "secretariat@demo.cachet.test",
+                                                         "imaps://localhost", "smtps://localhost");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password_after = NULL;
+  CachetPreferencesWindow *preferences;
+  AdwMessageDialog *dialog;
+  GtkWidget *remove;
+
+  g_assert_true (cachet_account_list_load (accounts, &error));
+  g_assert_true (cachet_account_list_add (accounts, account, &error));
+  g_assert_no_error (error);
+  store_password (credentials, account, "secret");
+
+  preferences = cachet_preferences_window_new (accounts, credentials);
+  gtk_window_present (GTK_WINDOW (preferences));
+
+  remove = find_button_labelled (GTK_WIDGET (preferences), "Remove “Cabinet”");
+  g_assert_nonnull (remove);
+  g_signal_emit_by_name (remove, "clicked");
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+
+  /* Cancelling keeps everything. */
+  adw_message_dialog_response (dialog, "cancel");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (accounts)), ==, 1);
+
+  g_signal_emit_by_name (remove, "clicked");
+  dialog = find_message_dialog ();
+  adw_message_dialog_response (dialog, "remove");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (accounts)), ==, 0);
+
+  /* The keyring is cleared asynchronously: wait until the password is gone. */
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_clear_pointer (&password_after, g_free);
+      password_after = lookup_password (credentials, account);
+      if (password_after == NULL)
+        break;
+      g_usleep (50000);
+    }
+  g_assert_null (password_after);
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  cachet_test_init (&argc, &argv);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add_func ("/gui/preferences/remove-account-forgets-password", test_remove_account_forgets_password);
+
+  return g_test_run ();
+}
