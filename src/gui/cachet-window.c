@@ -37,7 +37,7 @@ create_account_row (gpointer item,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cachet_account_get_name (account));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), cachet_account_get_address (account));
-  adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "mail-inbox-symbolic");
+  adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "mail-unread-symbolic");
 
   return row;
 }
