@@ -68,7 +68,7 @@ test_secret_store_lookup_clear (void)
   g_autoptr(GAsyncResult) cleared = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *missing = NULL, *password = NULL, *replaced = NULL, *passphrase = NULL;
-  g_autofree char *other = NULL, *after_clear = NULL, *other_after_clear = NULL;
+  g_autofree char *after_clear = NULL, *other_after_clear = NULL;
 
   missing = lookup (provider, "account-a", CACHET_SECRET_PASSWORD);
   g_assert_null (missing);

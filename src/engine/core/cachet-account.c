@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cachet-account.h"
+#include "cachet-server-address.h"
 
 /* An account is configuration only: where to connect and as whom. Secrets
  * (passwords, passphrases, tokens) never live here; they go through the
@@ -223,30 +224,25 @@ is_plausible_address (const char *address)
 }
 
 static gboolean
-validate_server_url (const char  *url,
-                     const char  *tls_scheme,
-                     const char  *starttls_scheme,
-                     const char  *what,
-                     GError     **error)
+validate_server_url (const char            *url,
+                     CachetServerProtocol   protocol,
+                     GError               **error)
 {
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
+  g_autoptr(CachetServerAddress) address = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *what = protocol == CACHET_SERVER_PROTOCOL_IMAP ? "IMAP" : "SMTP";
 
   if (url != NULL)
-    uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL ||
-      (g_strcmp0 (scheme, tls_scheme) != 0 && g_strcmp0 (scheme, starttls_scheme) != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      g_uri_get_userinfo (uri) != NULL ||
-      (*g_uri_get_path (uri) != '\0' && g_strcmp0 (g_uri_get_path (uri), "/") != 0) ||
-      g_uri_get_query (uri) != NULL)
+    address = cachet_server_address_parse (url, &local_error);
+  if (address == NULL || cachet_server_address_get_protocol (address) != protocol)
     {
       g_set_error (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_INVALID,
-                   /* Translators: the first %s is IMAP or SMTP, the others URL schemes. */
-                   _("The %s server must look like %s://mail.example.org (TLS) or "
-                     "%s://mail.example.org (STARTTLS), with an optional :port"),
-                   what, tls_scheme, starttls_scheme);
+                   /* Translators: %s is IMAP or SMTP; the last %s says what is wrong. */
+                   _("The %s server address is not valid. %s"), what,
+                   local_error != NULL ? local_error->message
+                   : protocol == CACHET_SERVER_PROTOCOL_IMAP
+                   ? _("It must start with imaps:// (TLS) or imap:// (STARTTLS).")
+                   : _("It must start with smtps:// (TLS) or smtp:// (STARTTLS)."));
       return FALSE;
     }
 
@@ -287,8 +283,8 @@ cachet_account_validate (CachetAccount  *self,
       return FALSE;
     }
 
-  return validate_server_url (self->imap_url, "imaps", "imap", "IMAP", error) &&
-         validate_server_url (self->smtp_url, "smtps", "smtp", "SMTP", error);
+  return validate_server_url (self->imap_url, CACHET_SERVER_PROTOCOL_IMAP, error) &&
+         validate_server_url (self->smtp_url, CACHET_SERVER_PROTOCOL_SMTP, error);
 }
 
 static void
