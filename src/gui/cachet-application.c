@@ -10,6 +10,7 @@
 
 #include "cachet-add-account-dialog.h"
 #include "cachet-application.h"
+#include "cachet-mime.h"
 #include "cachet-preferences-window.h"
 #include "cachet-secret-credentials.h"
 #include "cachet-window.h"
@@ -21,6 +22,9 @@ struct _CachetApplication
   GSettings               *settings;
   CachetAccountList       *accounts;
   CachetSecretCredentials *credentials;
+  /* Account id → CachetStore: one per account for the whole application,
+   * since a store locks its account's files. */
+  GHashTable              *stores;
 };
 
 G_DEFINE_FINAL_TYPE (CachetApplication, cachet_application, ADW_TYPE_APPLICATION)
@@ -61,6 +65,63 @@ cachet_application_get_credentials (CachetApplication *self)
   return CACHET_CREDENTIALS_PROVIDER (self->credentials);
 }
 
+/**
+ * cachet_application_get_store:
+ * @account: one of the user's accounts
+ * @error: return location for a #GError
+ *
+ * Opens the account's local mail on first use.
+ *
+ * Returns: (transfer none) (nullable): the account's store
+ */
+CachetStore *
+cachet_application_get_store (CachetApplication  *self,
+                              CachetAccount      *account,
+                              GError            **error)
+{
+  const char *id;
+  CachetStore *store;
+
+  g_return_val_if_fail (CACHET_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (CACHET_IS_ACCOUNT (account), NULL);
+
+  id = cachet_account_get_id (account);
+  store = g_hash_table_lookup (self->stores, id);
+  if (store == NULL)
+    {
+      store = cachet_store_new (NULL, id, NULL, error);
+      if (store == NULL)
+        return NULL;
+      g_hash_table_insert (self->stores, g_strdup (id), store);
+    }
+
+  return store;
+}
+
+/* A removed account's store is closed, so that its files are no longer held. */
+static void
+accounts_changed_cb (CachetApplication *self)
+{
+  GHashTableIter iter;
+  const char *id;
+  guint n_accounts = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+
+  g_hash_table_iter_init (&iter, self->stores);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    {
+      gboolean still_there = FALSE;
+
+      for (guint i = 0; i < n_accounts && !still_there; i++)
+        {
+          g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+          still_there = g_str_equal (cachet_account_get_id (account), id);
+        }
+      if (!still_there)
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
 static gboolean
 color_scheme_from_setting (GValue   *value,
                            GVariant *variant,
@@ -98,6 +159,7 @@ cachet_application_startup (GApplication *application)
   g_autofree char *name = g_strconcat (_("Cachet"), APPLICATION_NAME_SUFFIX, NULL);
 
   G_APPLICATION_CLASS (cachet_application_parent_class)->startup (application);
+  cachet_mime_init ();
 
   g_set_application_name (name);
   gtk_window_set_default_icon_name (APPLICATION_ID);
@@ -118,6 +180,9 @@ cachet_application_startup (GApplication *application)
    * overwritten; adding an account then tells the user what is wrong. */
   if (!cachet_account_list_load (self->accounts, &error))
     g_warning ("%s", error->message);
+  self->stores = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_signal_connect_object (self->accounts, "items-changed",
+                           G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -126,6 +191,7 @@ cachet_application_dispose (GObject *object)
   CachetApplication *self = CACHET_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->stores, g_hash_table_unref);
   g_clear_object (&self->accounts);
   g_clear_object (&self->credentials);
 

@@ -10,6 +10,7 @@
 
 #include "cachet-account-list.h"
 #include "cachet-credentials-provider.h"
+#include "cachet-store.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +21,8 @@ G_DECLARE_FINAL_TYPE (CachetApplication, cachet_application, CACHET, APPLICATION
 CachetApplication         *cachet_application_new             (void);
 CachetAccountList         *cachet_application_get_accounts    (CachetApplication *self);
 CachetCredentialsProvider *cachet_application_get_credentials (CachetApplication *self);
+CachetStore               *cachet_application_get_store       (CachetApplication  *self,
+                                                               CachetAccount      *account,
+                                                               GError            **error);
 
 G_END_DECLS

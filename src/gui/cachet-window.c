@@ -8,6 +8,9 @@
 
 #include <glib/gi18n.h>
 
+#include "cachet-folder-list.h"
+#include "cachet-message-list.h"
+#include "cachet-message-row.h"
 #include "cachet-window.h"
 
 struct _CachetWindow
@@ -15,39 +18,233 @@ struct _CachetWindow
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;
-
   CachetAccountList    *accounts;
+  /* Accounts with their folders under them. */
+  GtkTreeListModel     *sidebar_model;
+  GtkSingleSelection   *sidebar_selection;
+  /* The messages of the folder selected in the sidebar. */
+  GtkMultiSelection    *message_selection;
 
   /* Template widgets */
   AdwLeaflet           *main_leaflet;
   AdwLeaflet           *content_leaflet;
-  GtkListBox           *folder_list;
+  GtkListView          *folder_list;
+  GtkListView          *message_list;
   GtkStack             *message_list_stack;
+  AdwWindowTitle       *message_list_title;
 };
 
 G_DEFINE_FINAL_TYPE (CachetWindow, cachet_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static GtkWidget *
-create_account_row (gpointer item,
-                    gpointer user_data)
+static CachetApplication *
+get_application (CachetWindow *self)
 {
-  CachetAccount *account = item;
-  GtkWidget *row = adw_action_row_new ();
+  return CACHET_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cachet_account_get_name (account));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), cachet_account_get_address (account));
-  adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "mail-unread-symbolic");
+/* The folders shown under an account, from its index. */
+static GListModel *
+create_folder_model (gpointer item,
+                     gpointer user_data)
+{
+  CachetWindow *self = user_data;
+  g_autoptr(CachetFolderList) folders = NULL;
+  g_autoptr(GError) error = NULL;
+  CachetStore *store;
 
-  return row;
+  if (!CACHET_IS_ACCOUNT (item))
+    return NULL;
+
+  store = cachet_application_get_store (get_application (self), item, &error);
+  if (store == NULL)
+    {
+      g_warning ("%s", error->message);
+      return NULL;
+    }
+
+  folders = cachet_folder_list_new (store);
+  if (!cachet_folder_list_reload (folders, &error))
+    g_warning ("%s", error->message);
+
+  return G_LIST_MODEL (g_steal_pointer (&folders));
+}
+
+static const char *
+folder_display_name (CachetFolder *folder)
+{
+  if (g_ascii_strcasecmp (cachet_folder_get_name (folder), "INBOX") == 0)
+    return _("Inbox");
+  return cachet_folder_get_name (folder);
+}
+
+static const char *
+folder_icon_name (CachetFolder *folder)
+{
+  static const struct { const char *special_use; const char *icon; } icons[] = {
+    { "\\Drafts", "document-edit-symbolic" },
+    { "\\Sent", "mail-send-symbolic" },
+    { "\\Junk", "mail-mark-junk-symbolic" },
+    { "\\Trash", "user-trash-symbolic" },
+    { "\\Flagged", "starred-symbolic" },
+  };
+  const char *special_use = cachet_folder_get_special_use (folder);
+
+  if (g_ascii_strcasecmp (cachet_folder_get_name (folder), "INBOX") == 0)
+    return "mail-unread-symbolic";
+  for (guint i = 0; special_use != NULL && i < G_N_ELEMENTS (icons); i++)
+    {
+      if (g_ascii_strcasecmp (special_use, icons[i].special_use) == 0)
+        return icons[i].icon;
+    }
+  return "folder-symbolic";
+}
+
+static void
+sidebar_row_setup_cb (CachetWindow *self,
+                      GtkListItem  *list_item)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *count = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_box_append (GTK_BOX (box), gtk_image_new ());
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), count);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
+  gtk_list_item_set_child (list_item, expander);
+}
+
+static void
+sidebar_row_bind_cb (CachetWindow *self,
+                     GtkListItem  *list_item)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+  GtkWidget *box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
+  GtkWidget *icon = gtk_widget_get_first_child (box);
+  GtkWidget *label = gtk_widget_get_next_sibling (icon);
+  GtkWidget *count = gtk_widget_get_next_sibling (label);
+  g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+
+  if (CACHET_IS_ACCOUNT (item))
+    {
+      CachetAccount *account = CACHET_ACCOUNT (item);
+
+      /* An account is a heading: its folders are what one opens. */
+      gtk_list_item_set_selectable (list_item, FALSE);
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), "avatar-default-symbolic");
+      gtk_label_set_text (GTK_LABEL (label), cachet_account_get_name (account));
+      gtk_widget_set_tooltip_text (label, cachet_account_get_address (account));
+      gtk_widget_set_visible (count, FALSE);
+    }
+  else
+    {
+      CachetFolder *folder = CACHET_FOLDER (item);
+      guint unread = cachet_folder_get_unread_count (folder);
+      g_autofree char *unread_text = g_strdup_printf ("%u", unread);
+
+      gtk_list_item_set_selectable (list_item, TRUE);
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), folder_icon_name (folder));
+      gtk_label_set_text (GTK_LABEL (label), folder_display_name (folder));
+      gtk_widget_set_tooltip_text (label, NULL);
+      gtk_label_set_text (GTK_LABEL (count), unread_text);
+      gtk_widget_set_visible (count, unread > 0);
+    }
+}
+
+static void
+message_row_setup_cb (CachetWindow *self,
+                      GtkListItem  *list_item)
+{
+  gtk_list_item_set_child (list_item, GTK_WIDGET (cachet_message_row_new ()));
+}
+
+static void
+message_row_bind_cb (CachetWindow *self,
+                     GtkListItem  *list_item)
+{
+  cachet_message_row_set_info (CACHET_MESSAGE_ROW (gtk_list_item_get_child (list_item)),
+                               gtk_list_item_get_item (list_item));
+}
+
+static void
+message_row_unbind_cb (CachetWindow *self,
+                       GtkListItem  *list_item)
+{
+  cachet_message_row_set_info (CACHET_MESSAGE_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+static void
+update_message_list_page (CachetWindow *self)
+{
+  GListModel *messages = gtk_multi_selection_get_model (self->message_selection);
+  const char *page;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) == 0)
+    page = "welcome";
+  else if (messages != NULL && g_list_model_get_n_items (messages) > 0)
+    page = "list";
+  else
+    page = "empty";
+  gtk_stack_set_visible_child_name (self->message_list_stack, page);
+}
+
+static void
+show_folder (CachetWindow  *self,
+             CachetAccount *account,
+             CachetFolder  *folder)
+{
+  g_autoptr(CachetMessageList) messages = NULL;
+  g_autoptr(GError) error = NULL;
+  CachetStore *store = cachet_application_get_store (get_application (self), account, &error);
+
+  if (store != NULL)
+    {
+      messages = cachet_message_list_new (store, cachet_folder_get_name (folder));
+      if (!cachet_message_list_reload (messages, &error))
+        g_clear_object (&messages);
+    }
+  if (error != NULL)
+    g_warning ("%s", error->message);
+
+  adw_window_title_set_title (self->message_list_title, folder_display_name (folder));
+  adw_window_title_set_subtitle (self->message_list_title, cachet_account_get_name (account));
+  gtk_multi_selection_set_model (self->message_selection, G_LIST_MODEL (messages));
+  update_message_list_page (self);
+  adw_leaflet_navigate (self->main_leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+sidebar_selection_changed_cb (CachetWindow *self)
+{
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->sidebar_selection);
+  g_autoptr(GtkTreeListRow) parent = NULL;
+  g_autoptr(GObject) item = NULL;
+  g_autoptr(GObject) account = NULL;
+
+  if (row == NULL)
+    return;
+  item = gtk_tree_list_row_get_item (row);
+  parent = gtk_tree_list_row_get_parent (row);
+  if (!CACHET_IS_FOLDER (item) || parent == NULL)
+    return;
+  account = gtk_tree_list_row_get_item (parent);
+
+  show_folder (self, CACHET_ACCOUNT (account), CACHET_FOLDER (item));
 }
 
 static void
 accounts_changed_cb (CachetWindow *self)
 {
-  gboolean has_accounts = g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) > 0;
-
-  gtk_stack_set_visible_child_name (self->message_list_stack, has_accounts ? "messages" : "welcome");
+  update_message_list_page (self);
 }
 
 CachetWindow *
@@ -62,11 +259,18 @@ cachet_window_new (CachetApplication *application)
                        NULL);
 
   self->accounts = g_object_ref (cachet_application_get_accounts (application));
-  gtk_list_box_bind_model (self->folder_list, G_LIST_MODEL (self->accounts),
-                           create_account_row, NULL, NULL);
+  self->sidebar_model = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->accounts)),
+                                                 FALSE, TRUE, create_folder_model, self, NULL);
+  self->sidebar_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sidebar_model)));
+  gtk_single_selection_set_autoselect (self->sidebar_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->sidebar_selection, TRUE);
+  g_signal_connect_object (self->sidebar_selection, "selection-changed",
+                           G_CALLBACK (sidebar_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_view_set_model (self->folder_list, GTK_SELECTION_MODEL (self->sidebar_selection));
+
   g_signal_connect_object (self->accounts, "items-changed",
                            G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
-  accounts_changed_cb (self);
+  update_message_list_page (self);
 
   return self;
 }
@@ -128,6 +332,9 @@ cachet_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CACHET_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->message_selection);
+  g_clear_object (&self->sidebar_selection);
+  g_clear_object (&self->sidebar_model);
   g_clear_object (&self->accounts);
 
   G_OBJECT_CLASS (cachet_window_parent_class)->dispose (object);
@@ -147,7 +354,14 @@ cachet_window_class_init (CachetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, main_leaflet);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, content_leaflet);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, folder_list);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_list);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_list_stack);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_list_title);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, message_row_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, message_row_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, message_row_unbind_cb);
 
   /* Back navigation for a narrow window, where one pane shows at a time. */
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL,
@@ -163,6 +377,9 @@ cachet_window_init (CachetWindow *self)
 
   self->settings = g_settings_new (APPLICATION_ID);
   cachet_window_restore_geometry (self);
+
+  self->message_selection = gtk_multi_selection_new (NULL);
+  gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->message_selection));
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

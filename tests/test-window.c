@@ -1,0 +1,147 @@
+/* test-window.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main window on a real display (Xvfb), over an account whose mail is
+ * already stored: accounts and folders in the sidebar, a folder's messages in
+ * the list.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "cachet-application.h"
+#include "cachet-folder.h"
+#include "cachet-message-row.h"
+#include "cachet-mime.h"
+#include "cachet-test-utils.h"
+#include "cachet-window.h"
+
+#define UIDVALIDITY 7
+
+static void
+store_sample_mail (void)
+{
+  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
+  g_autoptr(CachetAccount) account = cachet_account_new ("Cabinet Martin", "secretariat@demo.cachet.test",
+                                                         "imaps://localhost", "smtps://localhost");
+  g_autoptr(CachetStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  const CachetFolderInfo folders[] = {
+    { .name = (char *) "Corbeille", .special_use = (char *) "\\Trash", .uidvalidity = UIDVALIDITY },
+    { .name = (char *) "INBOX", .uidvalidity = UIDVALIDITY },
+  };
+
+  g_assert_true (cachet_account_list_load (accounts, &error));
+  g_assert_true (cachet_account_list_add (accounts, account, &error));
+  g_assert_no_error (error);
+  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    g_assert_true (cachet_store_upsert_folder (store, &folders[i], &error));
+
+  for (guint uid = 1; uid <= 3; uid++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: =?UTF-8?Q?Laboratoire_Bio-Sant=C3=A9?= <labo@demo.cachet.test>\r\n"
+                                               "Subject: =?UTF-8?Q?R=C3=A9sultats_n=C2=B0?=%u\r\n"
+                                               "Date: Thu, 15 Jan 2026 10:3%u:00 +0100\r\n"
+                                               "\r\nBonjour\r\n", uid, uid);
+      g_autoptr(GBytes) raw = g_bytes_new (text, strlen (text));
+      g_autoptr(CachetMessageInfo) info =
+        cachet_store_add_message (store, "INBOX", UIDVALIDITY, uid, raw,
+                                  uid == 1 ? CACHET_MESSAGE_FLAG_SEEN : 0, NULL,
+                                  1768469400 + uid * 60, 0, NULL, &error);
+
+      g_assert_no_error (error);
+    }
+}
+
+static gpointer
+window_child (CachetWindow *window,
+              const char   *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (window), CACHET_TYPE_WINDOW, name);
+}
+
+static void
+iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+test_window_shows_stored_mail (void)
+{
+  g_autoptr(CachetApplication) app = cachet_application_new ();
+  g_autoptr(GError) error = NULL;
+  CachetWindow *window;
+  GtkSingleSelection *sidebar;
+  GtkSelectionModel *messages;
+  g_autoptr(GtkTreeListRow) account_row = NULL;
+  g_autoptr(GtkTreeListRow) inbox_row = NULL;
+  g_autoptr(GtkTreeListRow) trash_row = NULL;
+  g_autoptr(GObject) inbox = NULL;
+  g_autoptr(GObject) trash = NULL;
+  g_autoptr(CachetMessageInfo) newest = NULL;
+
+  store_sample_mail ();
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = CACHET_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  iterate ();
+
+  /* The account, then its folders in their usual order. */
+  sidebar = GTK_SINGLE_SELECTION (gtk_list_view_get_model (window_child (window, "folder_list")));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sidebar)), ==, 3);
+  account_row = g_list_model_get_item (G_LIST_MODEL (sidebar), 0);
+  g_assert_true (CACHET_IS_ACCOUNT (gtk_tree_list_row_get_item (account_row)));
+  g_object_unref (gtk_tree_list_row_get_item (account_row));
+  inbox_row = g_list_model_get_item (G_LIST_MODEL (sidebar), 1);
+  inbox = gtk_tree_list_row_get_item (inbox_row);
+  g_assert_cmpstr (cachet_folder_get_name (CACHET_FOLDER (inbox)), ==, "INBOX");
+  g_assert_cmpuint (cachet_folder_get_unread_count (CACHET_FOLDER (inbox)), ==, 2);
+  trash_row = g_list_model_get_item (G_LIST_MODEL (sidebar), 2);
+  trash = gtk_tree_list_row_get_item (trash_row);
+  g_assert_cmpstr (cachet_folder_get_name (CACHET_FOLDER (trash)), ==, "Corbeille");
+
+  /* Before a folder is chosen, nothing is listed. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "empty");
+
+  gtk_single_selection_set_selected (sidebar, 1);
+  iterate ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "list");
+  g_assert_cmpstr (adw_window_title_get_title (window_child (window, "message_list_title")), ==, "Inbox");
+  messages = gtk_list_view_get_model (window_child (window, "message_list"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (messages)), ==, 3);
+  newest = g_list_model_get_item (G_LIST_MODEL (messages), 0);
+  g_assert_cmpuint (cachet_message_info_get_uid (newest), ==, 3);
+  g_assert_cmpstr (cachet_message_info_get_subject (newest), ==, "Résultats n°3");
+
+  /* An empty folder says so. */
+  gtk_single_selection_set_selected (sidebar, 2);
+  iterate ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "empty");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  cachet_test_init (&argc, &argv);
+  gtk_init ();
+  adw_init ();
+  cachet_mime_init ();
+
+  g_test_add_func ("/gui/window/shows-stored-mail", test_window_shows_stored_mail);
+
+  return g_test_run ();
+}
