@@ -72,6 +72,29 @@ iterate (void)
     ;
 }
 
+/* GtkSearchEntry waits a little before searching, and the search runs in a
+ * thread: iterate until the list shows what is expected, with a bound. */
+static void
+wait_for_messages (CachetWindow *window,
+                   guint         expected)
+{
+  GtkStack *stack = window_child (window, "message_list_stack");
+  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (window_child (window, "message_list")));
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      gboolean settled = expected == 0 ? g_str_equal (gtk_stack_get_visible_child_name (stack), "no-results")
+                                       : g_list_model_get_n_items (shown) == expected;
+
+      if (settled)
+        return;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, expected);
+}
+
 static void
 test_window_shows_stored_mail (void)
 {
@@ -122,6 +145,23 @@ test_window_shows_stored_mail (void)
   newest = g_list_model_get_item (G_LIST_MODEL (messages), 0);
   g_assert_cmpuint (cachet_message_info_get_uid (newest), ==, 3);
   g_assert_cmpstr (cachet_message_info_get_subject (newest), ==, "Résultats n°3");
+
+  /* Search as you type, accents or not; clearing it shows the folder again. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  g_assert_true (gtk_search_bar_get_search_mode (window_child (window, "search_bar")));
+  gtk_editable_set_text (window_child (window, "search_entry"), "resultats 2");
+  wait_for_messages (window, 1);
+  {
+    g_autoptr(CachetMessageInfo) found = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (window_child (window, "message_list"))), 0);
+
+    g_assert_cmpuint (cachet_message_info_get_uid (found), ==, 2);
+  }
+  gtk_editable_set_text (window_child (window, "search_entry"), "cardiologie");
+  wait_for_messages (window, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "no-results");
+  gtk_editable_set_text (window_child (window, "search_entry"), "");
+  wait_for_messages (window, 3);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "list");
 
   /* An empty folder says so. */
   gtk_single_selection_set_selected (sidebar, 2);

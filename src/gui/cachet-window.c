@@ -22,7 +22,12 @@ struct _CachetWindow
   /* Accounts with their folders under them. */
   GtkTreeListModel     *sidebar_model;
   GtkSingleSelection   *sidebar_selection;
-  /* The messages of the folder selected in the sidebar. */
+  /* The folder selected in the sidebar, its messages, and what the list
+   * shows: those messages or the results of a search among them. */
+  CachetStore          *store;
+  CachetMessageList    *folder_messages;
+  GListStore           *search_results;
+  GCancellable         *search_cancellable;
   GtkMultiSelection    *message_selection;
 
   /* Template widgets */
@@ -32,9 +37,15 @@ struct _CachetWindow
   GtkListView          *message_list;
   GtkStack             *message_list_stack;
   AdwWindowTitle       *message_list_title;
+  GtkToggleButton      *search_button;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
 };
 
 G_DEFINE_FINAL_TYPE (CachetWindow, cachet_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* A search lists its best matches, newest first; more would not be read. */
+#define MAX_SEARCH_RESULTS 500
 
 static CachetApplication *
 get_application (CachetWindow *self)
@@ -182,6 +193,12 @@ message_row_unbind_cb (CachetWindow *self,
   cachet_message_row_set_info (CACHET_MESSAGE_ROW (gtk_list_item_get_child (list_item)), NULL);
 }
 
+static gboolean
+is_searching (CachetWindow *self)
+{
+  return *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
+}
+
 static void
 update_message_list_page (CachetWindow *self)
 {
@@ -192,9 +209,60 @@ update_message_list_page (CachetWindow *self)
     page = "welcome";
   else if (messages != NULL && g_list_model_get_n_items (messages) > 0)
     page = "list";
+  else if (self->folder_messages != NULL && is_searching (self))
+    page = "no-results";
   else
     page = "empty";
   gtk_stack_set_visible_child_name (self->message_list_stack, page);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), self->folder_messages != NULL);
+}
+
+static void
+search_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CachetWindow) self = user_data;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  found = cachet_store_search_finish (CACHET_STORE (source), result, &error);
+  if (found == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("%s", error->message);
+      return;
+    }
+
+  g_list_store_splice (self->search_results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->search_results)),
+                       found->pdata, found->len);
+  gtk_multi_selection_set_model (self->message_selection, G_LIST_MODEL (self->search_results));
+  update_message_list_page (self);
+}
+
+/* Full-text search in the selected folder, as the user types; an empty
+ * search shows the whole folder again. */
+static void
+search_changed_cb (CachetWindow *self)
+{
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+
+  if (self->folder_messages == NULL)
+    return;
+
+  if (!is_searching (self))
+    {
+      gtk_multi_selection_set_model (self->message_selection, G_LIST_MODEL (self->folder_messages));
+      update_message_list_page (self);
+      return;
+    }
+
+  self->search_cancellable = g_cancellable_new ();
+  cachet_store_search_async (self->store, cachet_message_list_get_folder (self->folder_messages),
+                             gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                             0, MAX_SEARCH_RESULTS, self->search_cancellable,
+                             search_done_cb, g_object_ref (self));
 }
 
 static void
@@ -215,10 +283,15 @@ show_folder (CachetWindow  *self,
   if (error != NULL)
     g_warning ("%s", error->message);
 
+  g_set_object (&self->store, store);
+  g_set_object (&self->folder_messages, messages);
   adw_window_title_set_title (self->message_list_title, folder_display_name (folder));
   adw_window_title_set_subtitle (self->message_list_title, cachet_account_get_name (account));
   gtk_multi_selection_set_model (self->message_selection, G_LIST_MODEL (messages));
   update_message_list_page (self);
+  /* A search in progress follows the user to the new folder. */
+  if (is_searching (self))
+    search_changed_cb (self);
   adw_leaflet_navigate (self->main_leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -326,12 +399,31 @@ cachet_window_show_message_list_action (GtkWidget  *widget,
 }
 
 static void
+cachet_window_search_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  CachetWindow *self = CACHET_WINDOW (widget);
+
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->search_button)))
+    {
+      gtk_toggle_button_set_active (self->search_button, TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+    }
+}
+
+static void
 cachet_window_dispose (GObject *object)
 {
   CachetWindow *self = CACHET_WINDOW (object);
 
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), CACHET_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+  g_clear_object (&self->folder_messages);
+  g_clear_object (&self->search_results);
   g_clear_object (&self->message_selection);
   g_clear_object (&self->sidebar_selection);
   g_clear_object (&self->sidebar_model);
@@ -357,6 +449,10 @@ cachet_window_class_init (CachetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_list);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_list_stack);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_list_title);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, search_entry);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, message_row_setup_cb);
@@ -368,6 +464,8 @@ cachet_window_class_init (CachetWindowClass *klass)
                                    cachet_window_show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.show-message-list", NULL,
                                    cachet_window_show_message_list_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, cachet_window_search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
 static void
@@ -378,6 +476,7 @@ cachet_window_init (CachetWindow *self)
   self->settings = g_settings_new (APPLICATION_ID);
   cachet_window_restore_geometry (self);
 
+  self->search_results = g_list_store_new (CACHET_TYPE_MESSAGE_INFO);
   self->message_selection = gtk_multi_selection_new (NULL);
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->message_selection));
 
