@@ -154,6 +154,33 @@ test_message_list_lazy_newest_first (void)
 }
 
 static void
+test_store_list_uids (void)
+{
+  g_autoptr(CachetStore) store = open_store ("uids");
+  g_autoptr(GArray) uids = NULL;
+  g_autoptr(GArray) stale = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint32 added[] = { 7, 3, 250, 1 };
+
+  add_folder (store, "INBOX", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (added); i++)
+    add_message (store, added[i]);
+
+  uids = cachet_store_list_uids (store, "INBOX", UIDVALIDITY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (uids->len, ==, 4);
+  g_assert_cmpuint (g_array_index (uids, guint32, 0), ==, 1);
+  g_assert_cmpuint (g_array_index (uids, guint32, 1), ==, 3);
+  g_assert_cmpuint (g_array_index (uids, guint32, 2), ==, 7);
+  g_assert_cmpuint (g_array_index (uids, guint32, 3), ==, 250);
+
+  /* UIDs of another UIDVALIDITY are other messages. */
+  stale = cachet_store_list_uids (store, "INBOX", UIDVALIDITY + 1, &error);
+  g_assert_null (stale);
+  g_assert_error (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_UIDVALIDITY);
+}
+
+static void
 test_message_list_unknown_folder (void)
 {
   g_autoptr(CachetStore) store = open_store ("unknown");
@@ -175,6 +202,7 @@ main (int    argc,
   g_test_add_func ("/store/folder-list/order", test_folder_list_order);
   g_test_add_func ("/store/message-list/lazy-newest-first", test_message_list_lazy_newest_first);
   g_test_add_func ("/store/message-list/unknown-folder", test_message_list_unknown_folder);
+  g_test_add_func ("/store/uids/list", test_store_list_uids);
 
   return g_test_run ();
 }

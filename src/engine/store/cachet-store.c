@@ -1399,6 +1399,57 @@ collect_messages (CachetStore   *self,
 }
 
 /**
+ * cachet_store_list_uids:
+ * @self: a #CachetStore
+ * @folder: a folder name
+ * @uidvalidity: the folder's UIDVALIDITY, as the caller knows it
+ * @error: return location for a #GError
+ *
+ * Lists the UIDs stored for a folder, so that a sync can tell what the server
+ * added or removed. Blocking: call from a worker.
+ *
+ * Returns: (transfer full) (element-type guint32): the UIDs in ascending
+ *   order, or %NULL on error (%CACHET_STORE_ERROR_UIDVALIDITY when the
+ *   folder's UIDVALIDITY is another one)
+ */
+GArray *
+cachet_store_list_uids (CachetStore  *self,
+                        const char   *folder,
+                        guint32       uidvalidity,
+                        GError      **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GError) local_error = NULL;
+  gint64 folder_id;
+
+  g_return_val_if_fail (CACHET_IS_STORE (self), NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!lookup_folder_locked (self, folder, uidvalidity, &folder_id, error))
+    return NULL;
+  statement = prepare (self, "SELECT uid FROM messages WHERE folder_id = ?1 ORDER BY uid", error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, folder_id);
+  while (step_row (self, statement, &local_error))
+    {
+      guint32 uid = (guint32) sqlite3_column_int64 (statement, 0);
+
+      g_array_append_val (uids, uid);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return g_steal_pointer (&uids);
+}
+
+/**
  * cachet_store_list_messages:
  * @self: a #CachetStore
  * @folder: a folder name

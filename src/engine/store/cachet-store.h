@@ -241,6 +241,10 @@ void                 cachet_store_count_messages_async    (CachetStore          
 gint64               cachet_store_count_messages_finish   (CachetStore             *self,
                                                            GAsyncResult            *result,
                                                            GError                 **error);
+GArray              *cachet_store_list_uids               (CachetStore             *self,
+                                                           const char              *folder,
+                                                           guint32                  uidvalidity,
+                                                           GError                 **error);
 GPtrArray           *cachet_store_list_messages           (CachetStore             *self,
                                                            const char              *folder,
                                                            guint                    offset,
