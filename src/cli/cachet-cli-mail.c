@@ -9,8 +9,10 @@
 #include <glib/gi18n.h>
 #include <unistd.h>
 
+#include "cachet-account-sync.h"
 #include "cachet-cli.h"
 #include "cachet-message-summary.h"
+#include "cachet-secret-credentials.h"
 #include "cachet-store.h"
 
 /* Reading the mail kept on this computer: it works offline, from the index
@@ -280,4 +282,86 @@ cachet_cli_reindex (int    argc,
     }
 
   return 0;
+}
+
+int
+cachet_cli_sync (int    argc,
+                 char **argv)
+{
+  g_autofree char *account_name = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "account", 0, 0, G_OPTION_ARG_STRING, &account_name, N_("Only this account (all by default)"), N_("NAME") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(CachetAccountList) accounts = NULL;
+  g_autoptr(CachetSecretCredentials) credentials = cachet_secret_credentials_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  int status = 0;
+
+  g_option_context_set_summary (context, _("Download new mail and bring every folder kept on this computer "
+                                           "up to date with the server."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = cachet_cli_parse_options (context, &argc, &argv)) != 0)
+    return status;
+
+  if ((accounts = cachet_cli_load_accounts ()) == NULL)
+    return CACHET_CLI_FAILED;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (accounts)); i++)
+    {
+      g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (accounts), i);
+      g_autoptr(CachetStore) store = NULL;
+      g_autoptr(CachetAccountSync) sync = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      CachetSyncReport report;
+
+      if (account_name != NULL && g_strcmp0 (account_name, cachet_account_get_name (account)) != 0)
+        continue;
+      if ((store = open_store (account)) == NULL)
+        return CACHET_CLI_FAILED;
+
+      sync = cachet_account_sync_new (account, CACHET_CREDENTIALS_PROVIDER (credentials), store);
+      cachet_account_sync_run_async (sync, NULL, cachet_cli_result_cb, &result);
+      if (!cachet_account_sync_run_finish (sync, cachet_cli_wait (&result), &report, &error))
+        {
+          /* The other accounts are still worth syncing. */
+          g_printerr ("cachet-cli: %s: %s\n", cachet_account_get_name (account), error->message);
+          status = CACHET_CLI_FAILED;
+          continue;
+        }
+
+      if (!json)
+        {
+          g_print (_("%s: %u folders, %u new messages, %u removed, %u with new flags\n"),
+                   cachet_account_get_name (account), report.folders, report.added,
+                   report.removed, report.flags_changed);
+          continue;
+        }
+      json_builder_begin_object (builder);
+      cachet_cli_add_string (builder, "account", cachet_account_get_name (account));
+      json_builder_set_member_name (builder, "folders");
+      json_builder_add_int_value (builder, report.folders);
+      json_builder_set_member_name (builder, "added");
+      json_builder_add_int_value (builder, report.added);
+      json_builder_set_member_name (builder, "removed");
+      json_builder_add_int_value (builder, report.removed);
+      json_builder_set_member_name (builder, "flags_changed");
+      json_builder_add_int_value (builder, report.flags_changed);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+      cachet_cli_print_json (root);
+    }
+
+  return status;
 }

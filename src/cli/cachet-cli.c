@@ -22,6 +22,9 @@ static const char account_summary[] = N_("Add and list mail accounts");
 static const char messages_summary[] = N_("List the messages of a folder");
 static const char show_summary[] = N_("Show one message");
 static const char reindex_summary[] = N_("Rebuild the message index from the mail stored on this computer");
+static const char send_summary[] = N_("Send a message");
+static const char sync_summary[] = N_("Download new mail and update the folders");
+static const char outbox_summary[] = N_("List, and send, the messages waiting in the outbox");
 
 int
 cachet_cli_parse_options (GOptionContext   *context,
@@ -192,9 +195,12 @@ command_paths (int    argc,
 static const CachetCliCommand commands[] = {
   { "account", cachet_cli_account, account_summary },
   { "messages", cachet_cli_messages, messages_summary },
+  { "outbox", cachet_cli_outbox, outbox_summary },
   { "paths", command_paths, paths_summary },
   { "reindex", cachet_cli_reindex, reindex_summary },
+  { "send", cachet_cli_send, send_summary },
   { "show", cachet_cli_show, show_summary },
+  { "sync", cachet_cli_sync, sync_summary },
 };
 
 static void

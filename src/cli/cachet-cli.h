@@ -28,6 +28,8 @@ typedef struct
 /* Exit statuses. */
 #define CACHET_CLI_FAILED 1
 #define CACHET_CLI_USAGE  2
+/* Like EX_TEMPFAIL: not done yet, will be retried. */
+#define CACHET_CLI_LATER  75
 
 int                cachet_cli_run_subcommand   (const char              *prefix,
                                                 const CachetCliCommand  *commands,
@@ -56,6 +58,12 @@ int                cachet_cli_messages         (int                      argc,
 int                cachet_cli_show             (int                      argc,
                                                 char                   **argv);
 int                cachet_cli_reindex          (int                      argc,
+                                                char                   **argv);
+int                cachet_cli_sync             (int                      argc,
+                                                char                   **argv);
+int                cachet_cli_send             (int                      argc,
+                                                char                   **argv);
+int                cachet_cli_outbox           (int                      argc,
                                                 char                   **argv);
 
 G_END_DECLS

@@ -8,9 +8,11 @@
 
 #include <glib/gi18n.h>
 
+#include "cachet-account-sync.h"
 #include "cachet-folder-list.h"
 #include "cachet-message-list.h"
 #include "cachet-message-row.h"
+#include "cachet-message-view.h"
 #include "cachet-window.h"
 
 struct _CachetWindow
@@ -29,8 +31,18 @@ struct _CachetWindow
   GListStore           *search_results;
   GCancellable         *search_cancellable;
   GtkMultiSelection    *message_selection;
+  /* Account id → the CachetFolderList shown under it, to reload after sync. */
+  GHashTable           *folder_lists;
+  /* Cancelled when the window closes: nothing it started outlives it. */
+  GCancellable         *cancellable;
+  /* The message being opened in the reading pane, replaced by the next. */
+  GCancellable         *open_cancellable;
+  guint                 syncs_running;
+  guint                 sync_timeout_id;
 
   /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *sync_stack;
   AdwLeaflet           *main_leaflet;
   AdwLeaflet           *content_leaflet;
   GtkListView          *folder_list;
@@ -40,9 +52,14 @@ struct _CachetWindow
   GtkToggleButton      *search_button;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
+  GtkStack             *reading_stack;
+  CachetMessageView    *message_view;
 };
 
 G_DEFINE_FINAL_TYPE (CachetWindow, cachet_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* New mail is fetched this often while the window is open. */
+#define SYNC_INTERVAL_SECONDS (5 * 60)
 
 /* A search lists its best matches, newest first; more would not be read. */
 #define MAX_SEARCH_RESULTS 500
@@ -76,6 +93,7 @@ create_folder_model (gpointer item,
   folders = cachet_folder_list_new (store);
   if (!cachet_folder_list_reload (folders, &error))
     g_warning ("%s", error->message);
+  g_hash_table_replace (self->folder_lists, g_strdup (cachet_account_get_id (item)), g_object_ref (folders));
 
   return G_LIST_MODEL (g_steal_pointer (&folders));
 }
@@ -200,6 +218,64 @@ is_searching (CachetWindow *self)
 }
 
 static void
+show_toast (CachetWindow *self,
+            const char   *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+message_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CachetWindow) self = user_data;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(GError) error = NULL;
+
+  raw = cachet_store_load_message_finish (CACHET_STORE (source), result, &error);
+  if (raw == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, error->message);
+      return;
+    }
+  cachet_message_view_show_message (self->message_view, raw);
+  gtk_stack_set_visible_child_name (self->reading_stack, "message");
+  adw_leaflet_navigate (self->content_leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* One message selected: it opens in the reading pane. None, or several:
+ * the pane says so. */
+static void
+message_selection_changed_cb (CachetWindow *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->message_selection));
+  g_autoptr(CachetMessageInfo) info = NULL;
+
+  g_cancellable_cancel (self->open_cancellable);
+  g_clear_object (&self->open_cancellable);
+
+  if (gtk_bitset_get_size (selected) != 1 || self->store == NULL)
+    {
+      cachet_message_view_clear (self->message_view);
+      gtk_stack_set_visible_child_name (self->reading_stack, "none");
+      return;
+    }
+
+  info = g_list_model_get_item (G_LIST_MODEL (self->message_selection), gtk_bitset_get_nth (selected, 0));
+  if (info == NULL)
+    return;
+  self->open_cancellable = g_cancellable_new ();
+  cachet_store_load_message_async (self->store, cachet_message_info_get_folder (info),
+                                   cachet_message_info_get_uid (info), self->open_cancellable,
+                                   message_loaded_cb, g_object_ref (self));
+}
+
+static void
 update_message_list_page (CachetWindow *self)
 {
   GListModel *messages = gtk_multi_selection_get_model (self->message_selection);
@@ -247,6 +323,12 @@ search_changed_cb (CachetWindow *self)
 {
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->open_cancellable);
+  g_clear_object (&self->open_cancellable);
+  g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
+  g_clear_pointer (&self->folder_lists, g_hash_table_unref);
 
   if (self->folder_messages == NULL)
     return;
@@ -314,9 +396,158 @@ sidebar_selection_changed_cb (CachetWindow *self)
   show_folder (self, CACHET_ACCOUNT (account), CACHET_FOLDER (item));
 }
 
+
+/* Opens the first inbox when nothing is open yet, so that mail shows without
+ * a click. */
 static void
-accounts_changed_cb (CachetWindow *self)
+select_first_folder (CachetWindow *self)
 {
+  GListModel *rows = G_LIST_MODEL (self->sidebar_selection);
+  GtkTreeListRow *selected = gtk_single_selection_get_selected_item (self->sidebar_selection);
+
+  /* The list view may have selected an account row on focus: that opens
+   * nothing. */
+  if (selected != NULL)
+    {
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (selected);
+
+      if (CACHET_IS_FOLDER (item))
+        return;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (CACHET_IS_FOLDER (item))
+        {
+          gtk_single_selection_set_selected (self->sidebar_selection, i);
+          return;
+        }
+    }
+}
+
+/* Shows what a sync stored: counts in the sidebar, rows in the list. */
+static void
+reload_after_sync (CachetWindow  *self,
+                   CachetAccount *account)
+{
+  CachetFolderList *folders = g_hash_table_lookup (self->folder_lists, cachet_account_get_id (account));
+  g_autoptr(GError) error = NULL;
+
+  if (folders != NULL && !cachet_folder_list_reload (folders, &error))
+    g_warning ("%s", error->message);
+  g_clear_error (&error);
+  if (self->folder_messages != NULL && !is_searching (self) &&
+      !cachet_message_list_reload (self->folder_messages, &error))
+    g_warning ("%s", error->message);
+  select_first_folder (self);
+  update_message_list_page (self);
+}
+
+typedef struct
+{
+  CachetWindow  *window;
+  CachetAccount *account;
+} SyncData;
+
+static void
+sync_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SyncData *data = user_data;
+  g_autoptr(CachetWindow) self = data->window;
+  g_autoptr(CachetAccount) account = data->account;
+  g_autoptr(GError) error = NULL;
+
+  g_free (data);
+  if (!cachet_account_sync_run_finish (CACHET_ACCOUNT_SYNC (source), result, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      {
+        g_autofree char *message = g_strdup_printf (_("“%s” could not get new mail: %s"),
+                                                    cachet_account_get_name (account), error->message);
+
+        show_toast (self, message);
+      }
+    }
+
+  reload_after_sync (self, account);
+  if (--self->syncs_running == 0)
+    gtk_stack_set_visible_child_name (self->sync_stack, "idle");
+}
+
+static void
+sync_account (CachetWindow  *self,
+              CachetAccount *account)
+{
+  CachetApplication *app = get_application (self);
+  g_autoptr(CachetAccountSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  CachetStore *store = cachet_application_get_store (app, account, &error);
+  SyncData *data;
+
+  if (store == NULL)
+    {
+      show_toast (self, error->message);
+      return;
+    }
+
+  data = g_new0 (SyncData, 1);
+  data->window = g_object_ref (self);
+  data->account = g_object_ref (account);
+  sync = cachet_account_sync_new (account, cachet_application_get_credentials (app), store);
+  self->syncs_running++;
+  gtk_stack_set_visible_child_name (self->sync_stack, "busy");
+  cachet_account_sync_run_async (sync, self->cancellable, sync_done_cb, data);
+}
+
+/* Every account, unless a previous round is still running. */
+static void
+sync_all (CachetWindow *self)
+{
+  guint n_accounts = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+
+  if (self->syncs_running > 0)
+    return;
+  for (guint i = 0; i < n_accounts; i++)
+    {
+      g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+      sync_account (self, account);
+    }
+}
+
+static gboolean
+sync_timeout_cb (gpointer user_data)
+{
+  sync_all (CACHET_WINDOW (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+cachet_window_sync_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  sync_all (CACHET_WINDOW (widget));
+}
+
+static void
+accounts_changed_cb (CachetWindow *self,
+                     guint         position,
+                     guint         removed,
+                     guint         added)
+{
+  /* A new account gets its mail straight away. */
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+      sync_account (self, account);
+    }
   update_message_list_page (self);
 }
 
@@ -344,6 +575,9 @@ cachet_window_new (CachetApplication *application)
   g_signal_connect_object (self->accounts, "items-changed",
                            G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
   update_message_list_page (self);
+
+  sync_all (self);
+  self->sync_timeout_id = g_timeout_add_seconds (SYNC_INTERVAL_SECONDS, sync_timeout_cb, self);
 
   return self;
 }
@@ -419,6 +653,12 @@ cachet_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->open_cancellable);
+  g_clear_object (&self->open_cancellable);
+  g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
+  g_clear_pointer (&self->folder_lists, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), CACHET_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
@@ -435,6 +675,8 @@ cachet_window_dispose (GObject *object)
 static void
 cachet_window_class_init (CachetWindowClass *klass)
 {
+  g_type_ensure (CACHET_TYPE_MESSAGE_VIEW);
+
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
@@ -443,6 +685,8 @@ cachet_window_class_init (CachetWindowClass *klass)
   window_class->close_request = cachet_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/cachet-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, sync_stack);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, main_leaflet);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, content_leaflet);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, folder_list);
@@ -452,6 +696,8 @@ cachet_window_class_init (CachetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, reading_stack);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_view);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_bind_cb);
@@ -465,6 +711,8 @@ cachet_window_class_init (CachetWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-message-list", NULL,
                                    cachet_window_show_message_list_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, cachet_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, cachet_window_sync_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
@@ -476,8 +724,12 @@ cachet_window_init (CachetWindow *self)
   self->settings = g_settings_new (APPLICATION_ID);
   cachet_window_restore_geometry (self);
 
+  self->cancellable = g_cancellable_new ();
+  self->folder_lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->search_results = g_list_store_new (CACHET_TYPE_MESSAGE_INFO);
   self->message_selection = gtk_multi_selection_new (NULL);
+  g_signal_connect_object (self->message_selection, "selection-changed",
+                           G_CALLBACK (message_selection_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->message_selection));
 
 #if DEVELOPMENT_BUILD

@@ -1,0 +1,219 @@
+/* test-outbox.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The outbox's durable state machine, and the messages the builder composes.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "cachet-message-builder.h"
+#include "cachet-message-summary.h"
+#include "cachet-mime.h"
+#include "cachet-outbox.h"
+#include "cachet-test-utils.h"
+
+static const char *const recipients[] = { "bob@demo.cachet.test", "carol@demo.cachet.test", NULL };
+
+static CachetOutbox *
+new_outbox (const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), name, NULL);
+
+  return cachet_outbox_new (dir);
+}
+
+static GPtrArray *
+list (CachetOutbox *outbox)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries = cachet_outbox_list (outbox, &error);
+
+  g_assert_no_error (error);
+  return entries;
+}
+
+static void
+test_outbox_lifecycle (void)
+{
+  g_autoptr(CachetOutbox) outbox = new_outbox ("lifecycle");
+  g_autoptr(GBytes) message = g_bytes_new_static ("Subject: x\r\n\r\ny\r\n", 17);
+  g_autoptr(CachetOutboxEntry) entry = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GBytes) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  CachetOutboxEntry *reloaded;
+
+  entries = list (outbox);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  entry = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (entry->state, ==, CACHET_OUTBOX_QUEUED);
+  g_assert_true (cachet_outbox_entry_is_due (entry, now));
+
+  /* What the outbox keeps is what another process reads back. */
+  entries = list (new_outbox ("lifecycle"));
+  g_assert_cmpuint (entries->len, ==, 1);
+  reloaded = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (reloaded->id, ==, entry->id);
+  g_assert_cmpstrv (reloaded->recipients, recipients);
+  loaded = cachet_outbox_load_message (outbox, entry->id, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (loaded, message));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  /* A temporary failure: queued again, due after a growing wait. */
+  g_assert_true (cachet_outbox_mark_sending (outbox, entry, &error));
+  g_assert_true (cachet_outbox_mark_retry (outbox, entry, "421 try later", now, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (entry->state, ==, CACHET_OUTBOX_QUEUED);
+  g_assert_cmpint (entry->next_attempt, ==, now + 60);
+  g_assert_false (cachet_outbox_entry_is_due (entry, now));
+  g_assert_true (cachet_outbox_entry_is_due (entry, now + 60));
+  g_assert_true (cachet_outbox_mark_sending (outbox, entry, &error));
+  g_assert_true (cachet_outbox_mark_retry (outbox, entry, "421 try later", now, &error));
+  g_assert_cmpint (entry->next_attempt, ==, now + 120);
+  g_assert_cmpuint (entry->attempts, ==, 2);
+
+  /* Accepted is recorded, and a failure to copy to Sent keeps it accepted:
+   * it must never be sent again. */
+  g_assert_true (cachet_outbox_mark_sending (outbox, entry, &error));
+  g_assert_true (cachet_outbox_mark_accepted (outbox, entry, "4ABC123", &error));
+  g_assert_true (cachet_outbox_mark_retry (outbox, entry, "IMAP down", now, &error));
+  entries = list (outbox);
+  reloaded = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (reloaded->state, ==, CACHET_OUTBOX_ACCEPTED);
+  g_assert_cmpstr (reloaded->queue_id, ==, "4ABC123");
+  g_assert_cmpstr (reloaded->last_error, ==, "IMAP down");
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  g_assert_true (cachet_outbox_remove (outbox, entry, &error));
+  g_assert_no_error (error);
+  entries = list (outbox);
+  g_assert_cmpuint (entries->len, ==, 0);
+}
+
+static void
+test_outbox_interrupted_states (void)
+{
+  g_autoptr(CachetOutbox) outbox = new_outbox ("interrupted");
+  g_autoptr(GBytes) message = g_bytes_new_static ("x", 1);
+  g_autoptr(CachetOutboxEntry) sending = NULL;
+  g_autoptr(CachetOutboxEntry) failed = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *half_written = g_build_filename (g_get_user_data_dir (), "interrupted", "20260101T000000-00000000.eml", NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  sending = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_true (cachet_outbox_mark_sending (outbox, sending, &error));
+  failed = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_true (cachet_outbox_mark_failed (outbox, failed, "550 no such user", &error));
+  /* A crash while enqueueing: the message file without its state. */
+  g_assert_true (g_file_set_contents (half_written, "x", 1, &error));
+
+  entries = list (outbox);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_false (g_file_test (half_written, G_FILE_TEST_EXISTS));
+  /* Interrupted while sending: due again; refused for good: never. */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CachetOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      g_assert_cmpint (cachet_outbox_entry_is_due (entry, now), ==, g_str_equal (entry->id, sending->id));
+    }
+}
+
+static void
+test_builder_composes_readable_mail (void)
+{
+  g_autoptr(CachetMessageBuilder) builder = cachet_message_builder_new ("Dr Hélène Martin", "helene@demo.cachet.test");
+  g_autofree char *attachment_path = g_build_filename (g_get_user_data_dir (), "résultat.txt", NULL);
+  g_autoptr(GFile) attachment = g_file_new_for_path (attachment_path);
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envelope = NULL;
+  g_autofree char *text = NULL;
+  CachetMessageSummary *summary;
+
+  g_assert_true (g_file_set_contents (attachment_path, "Glycémie : 5,4 mmol/L\n", -1, &error));
+  cachet_message_builder_add_to (builder, "bob@demo.cachet.test");
+  cachet_message_builder_add_cc (builder, "carol@demo.cachet.test");
+  cachet_message_builder_set_subject (builder, "Résultats — patient n°42");
+  cachet_message_builder_set_body (builder, "Bonjour,\n.\nCi-joint les résultats.\n");
+  g_assert_true (cachet_message_builder_add_attachment (builder, attachment, NULL, &error));
+  g_assert_no_error (error);
+
+  message = cachet_message_builder_build (builder, &error);
+  g_assert_no_error (error);
+  text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+  /* Every line ends with CRLF, and nothing 8-bit goes out raw. */
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      g_assert_cmpint ((guchar) *p, <, 0x80);
+      if (*p == '\n')
+        g_assert_true (p > text && p[-1] == '\r');
+    }
+  g_assert_nonnull (strstr (text, "Message-Id: <"));
+  g_assert_nonnull (strstr (text, "@demo.cachet.test>"));
+
+  summary = cachet_message_summary_new_from_bytes (message, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (summary->subject, ==, "Résultats — patient n°42");
+  g_assert_cmpstr (summary->from->name, ==, "Dr Hélène Martin");
+  g_assert_true (summary->has_attachment);
+  g_assert_nonnull (strstr (summary->body_text, "Ci-joint les résultats."));
+  cachet_message_summary_free (summary);
+
+  envelope = cachet_message_builder_dup_recipients (builder);
+  g_assert_cmpstrv (envelope, recipients);
+}
+
+static void
+test_builder_refuses_bad_addresses (void)
+{
+  const char *const bad[] = { "bob@demo.cachet.test\r\nBcc: eve@evil.example", "bob", "<bob@x.fr>",
+                              "bob@x.fr, eve@evil.example", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(CachetMessageBuilder) builder = cachet_message_builder_new (NULL, "a@demo.cachet.test");
+      g_autoptr(GBytes) message = NULL;
+      g_autoptr(GError) error = NULL;
+
+      cachet_message_builder_add_to (builder, bad[i]);
+      message = cachet_message_builder_build (builder, &error);
+      g_assert_null (message);
+      g_assert_error (error, CACHET_MIME_ERROR, CACHET_MIME_ERROR_INVALID);
+    }
+
+  {
+    g_autoptr(CachetMessageBuilder) nobody = cachet_message_builder_new (NULL, "a@demo.cachet.test");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) message = cachet_message_builder_build (nobody, &error);
+
+    g_assert_null (message);
+    g_assert_error (error, CACHET_MIME_ERROR, CACHET_MIME_ERROR_INVALID);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  cachet_test_init (&argc, &argv);
+  cachet_mime_init ();
+
+  g_test_add_func ("/store/outbox/lifecycle", test_outbox_lifecycle);
+  g_test_add_func ("/store/outbox/interrupted-states", test_outbox_interrupted_states);
+  g_test_add_func ("/mime/builder/composes-readable-mail", test_builder_composes_readable_mail);
+  g_test_add_func ("/mime/builder/refuses-bad-addresses", test_builder_refuses_bad_addresses);
+
+  return g_test_run ();
+}
