@@ -14,6 +14,7 @@
 #include "cachet-imap-session.h"
 #include "cachet-imap-session-private.h"
 #include "cachet-net-error.h"
+#include "cachet-test-credentials.h"
 #include "cachet-test-server.h"
 #include "cachet-test-utils.h"
 
@@ -24,173 +25,16 @@
 #define ADDRESS "alice@example.org"
 #define PASSWORD "secret"
 
-/* A credentials provider over a hash table: the test double of the desktop
- * keyring, which has tests of its own. */
-
-#define TEST_TYPE_CREDENTIALS (test_credentials_get_type ())
-G_DECLARE_FINAL_TYPE (TestCredentials, test_credentials, TEST, CREDENTIALS, GObject)
-
-struct _TestCredentials
-{
-  GObject     parent_instance;
-  GHashTable *secrets;
-  guint       lookups;
-  gboolean    hold;       /* keep lookups pending, as a keyring waiting to be unlocked */
-  GTask      *held;
-};
-
-static void test_credentials_iface_init (CachetCredentialsProviderInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestCredentials, test_credentials, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CACHET_TYPE_CREDENTIALS_PROVIDER,
-                                                      test_credentials_iface_init))
-
-static char *
-secret_key (const char       *account_id,
-            CachetSecretKind  kind)
-{
-  return g_strdup_printf ("%s/%s", account_id, cachet_secret_kind_to_string (kind));
-}
-
-static void
-test_credentials_lookup_async (CachetCredentialsProvider *provider,
-                               const char                *account_id,
-                               CachetSecretKind           kind,
-                               GCancellable              *cancellable,
-                               GAsyncReadyCallback        callback,
-                               gpointer                   user_data)
-{
-  TestCredentials *self = TEST_CREDENTIALS (provider);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *key = secret_key (account_id, kind);
-
-  self->lookups++;
-  if (self->hold)
-    {
-      g_task_set_task_data (task, g_steal_pointer (&key), g_free);
-      g_set_object (&self->held, task);
-      return;
-    }
-  g_task_return_pointer (task, g_strdup (g_hash_table_lookup (self->secrets, key)), g_free);
-}
-
-static void
-test_credentials_release (TestCredentials *self)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&self->held);
-
-  if (task != NULL)
-    g_task_return_pointer (task, g_strdup (g_hash_table_lookup (self->secrets,
-                                                                g_task_get_task_data (task))),
-                           g_free);
-}
-
-static char *
-test_credentials_lookup_finish (CachetCredentialsProvider  *provider,
-                                GAsyncResult               *result,
-                                GError                    **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-test_credentials_store_async (CachetCredentialsProvider *provider,
-                              const char                *account_id,
-                              CachetSecretKind           kind,
-                              const char                *secret,
-                              GCancellable              *cancellable,
-                              GAsyncReadyCallback        callback,
-                              gpointer                   user_data)
-{
-  TestCredentials *self = TEST_CREDENTIALS (provider);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_hash_table_insert (self->secrets, secret_key (account_id, kind), g_strdup (secret));
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-test_credentials_boolean_finish (CachetCredentialsProvider  *provider,
-                                 GAsyncResult               *result,
-                                 GError                    **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-test_credentials_clear_async (CachetCredentialsProvider *provider,
-                              const char                *account_id,
-                              GCancellable              *cancellable,
-                              GAsyncReadyCallback        callback,
-                              gpointer                   user_data)
-{
-  TestCredentials *self = TEST_CREDENTIALS (provider);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *prefix = g_strconcat (account_id, "/", NULL);
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, self->secrets);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      if (g_str_has_prefix (key, prefix))
-        g_hash_table_iter_remove (&iter);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-test_credentials_iface_init (CachetCredentialsProviderInterface *iface)
-{
-  iface->lookup_async = test_credentials_lookup_async;
-  iface->lookup_finish = test_credentials_lookup_finish;
-  iface->store_async = test_credentials_store_async;
-  iface->store_finish = test_credentials_boolean_finish;
-  iface->clear_async = test_credentials_clear_async;
-  iface->clear_finish = test_credentials_boolean_finish;
-}
-
-static void
-test_credentials_finalize (GObject *object)
-{
-  g_assert_null (TEST_CREDENTIALS (object)->held);
-  g_hash_table_unref (TEST_CREDENTIALS (object)->secrets);
-
-  G_OBJECT_CLASS (test_credentials_parent_class)->finalize (object);
-}
-
-static void
-test_credentials_class_init (TestCredentialsClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = test_credentials_finalize;
-}
-
-static void
-test_credentials_init (TestCredentials *self)
-{
-  self->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-}
-
-static void
-test_credentials_set (TestCredentials  *self,
-                      CachetAccount    *account,
-                      CachetSecretKind  kind,
-                      const char       *secret)
-{
-  g_hash_table_insert (self->secrets, secret_key (cachet_account_get_id (account), kind),
-                       g_strdup (secret));
-}
-
 /* Fixture --------------------------------------------------------------------------- */
 
 typedef struct
 {
-  const CachetTestPki *pki;
-  CachetTestServer    *server;
-  CachetAccount       *account;
-  TestCredentials     *credentials;
-  CachetImapSession   *session;
-  GPtrArray           *events;
+  const CachetTestPki   *pki;
+  CachetTestServer      *server;
+  CachetAccount         *account;
+  CachetTestCredentials *credentials;
+  CachetImapSession     *session;
+  GPtrArray             *events;
 } Test;
 
 static void
@@ -277,9 +121,9 @@ test_init (Test       *test,
   uri = cachet_test_server_get_uri (test->server, scheme);
   test->account = cachet_account_new ("Cabinet", ADDRESS, uri, "smtps://127.0.0.1:1");
   cachet_account_set_ca_file (test->account, test->pki->ca_file);
-  test->credentials = g_object_new (TEST_TYPE_CREDENTIALS, NULL);
-  if (password != NULL)
-    test_credentials_set (test->credentials, test->account, CACHET_SECRET_PASSWORD, password);
+  test->credentials = cachet_test_credentials_new ();
+  cachet_test_credentials_set (test->credentials, cachet_account_get_id (test->account),
+                               CACHET_SECRET_PASSWORD, password);
   test->session = cachet_imap_session_new (test->account,
                                            CACHET_CREDENTIALS_PROVIDER (test->credentials));
   cachet_imap_session_set_timeout (test->session, 10000);
@@ -490,7 +334,7 @@ test_greeting_capability_code (void)
   g_assert_true (cachet_imap_session_has_capability (test.session, "MOVE"));
   g_assert_false (cachet_imap_session_has_capability (test.session, "AUTH=PLAIN"));
   g_assert_false (cachet_imap_session_is_enabled (test.session, "CONDSTORE"));
-  g_assert_cmpuint (test.credentials->lookups, ==, 1);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 1);
   g_assert_true (session_noop (&test, &error));
   g_assert_no_error (error);
 
@@ -551,7 +395,7 @@ test_greeting_preauth (void)
 
   session_connect_ok (&test);
   /* No password was needed, nor asked for. */
-  g_assert_cmpuint (test.credentials->lookups, ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
   g_assert_true (cachet_imap_session_has_capability (test.session, "IDLE"));
 
   test_finish (&test);
@@ -575,7 +419,7 @@ test_greeting_bye (void)
   g_assert_nonnull (strstr (error->message, "Too many connections"));
   g_assert_cmpint (cachet_imap_session_get_state (test.session), ==,
                    CACHET_IMAP_SESSION_STATE_NOT_CONNECTED);
-  g_assert_cmpuint (test.credentials->lookups, ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
 
   test_finish (&test);
 }
@@ -596,7 +440,7 @@ test_greeting_invalid (void)
 
   g_assert_false (session_connect (&test, &error));
   g_assert_error (error, CACHET_IMAP_ERROR, CACHET_IMAP_ERROR_PARSE);
-  g_assert_cmpuint (test.credentials->lookups, ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
 
   test_finish (&test);
 }
@@ -648,7 +492,7 @@ test_starttls_not_offered (void)
 
   g_assert_false (session_connect (&test, &error));
   g_assert_error (error, CACHET_NET_ERROR, CACHET_NET_ERROR_STARTTLS_REFUSED);
-  g_assert_cmpuint (test.credentials->lookups, ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
   g_assert_false (cachet_imap_session_is_secure (test.session));
 
   test_finish (&test);
@@ -673,7 +517,7 @@ test_starttls_refused (gconstpointer data)
 
   g_assert_false (session_connect (&test, &error));
   g_assert_error (error, CACHET_NET_ERROR, CACHET_NET_ERROR_STARTTLS_REFUSED);
-  g_assert_cmpuint (test.credentials->lookups, ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
 
   test_finish (&test);
 }
@@ -868,7 +712,7 @@ test_login_missing_password (void)
   g_assert_error (error, CACHET_IMAP_ERROR, CACHET_IMAP_ERROR_UNAUTHENTICATED);
   g_assert_nonnull (strstr (error->message, "Enter the password"));
   g_assert_nonnull (strstr (error->message, "Cabinet"));
-  g_assert_cmpuint (test.credentials->lookups, ==, 1);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 1);
 
   test_finish (&test);
 }
@@ -890,7 +734,7 @@ test_login_disabled (void)
 
   g_assert_false (session_connect (&test, &error));
   g_assert_error (error, CACHET_NET_ERROR, CACHET_NET_ERROR_SASL_NO_MECHANISM);
-  g_assert_cmpuint (test.credentials->lookups, ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
 
   test_finish (&test);
 }
@@ -918,7 +762,7 @@ test_login_oauth (void)
   cachet_test_server_expect_disconnect (test.server);
 
   session_connect_ok (&test);
-  g_assert_cmpuint (test.credentials->lookups, ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
 
   test_finish (&test);
 }
@@ -2348,9 +2192,9 @@ test_cancel_connect (void)
   cachet_test_server_send (test.server, "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] ready");
   cachet_test_server_expect_disconnect (test.server);
 
-  test.credentials->hold = TRUE;
+  cachet_test_credentials_set_hold (test.credentials, TRUE);
   cachet_imap_session_connect_async (test.session, cancellable, cachet_test_result_cb, &result);
-  while (test.credentials->held == NULL)
+  while (!cachet_test_credentials_is_holding (test.credentials))
     g_main_context_iteration (NULL, TRUE);
   g_cancellable_cancel (cancellable);
   g_assert_false (cachet_imap_session_connect_finish (test.session,
@@ -2359,7 +2203,7 @@ test_cancel_connect (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (cachet_imap_session_get_state (test.session), ==,
                    CACHET_IMAP_SESSION_STATE_NOT_CONNECTED);
-  test_credentials_release (test.credentials);
+  cachet_test_credentials_release (test.credentials);
 
   test_finish (&test);
 }

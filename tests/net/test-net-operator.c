@@ -7,12 +7,12 @@
 #include "config.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "cachet-client-identity.h"
 #include "cachet-connection.h"
 #include "cachet-net-error.h"
 #include "cachet-sasl.h"
+#include "cachet-test-operator.h"
 #include "cachet-test-server.h"
 #include "cachet-test-utils.h"
 #include "connection-sync.h"
@@ -22,165 +22,10 @@
  * a CA of its own. There is no IMAP or SMTP session layer yet, so the tests
  * speak the few commands they need themselves. */
 
-static char *operator_dir;
-static GHashTable *operator_env;
-static char *operator_problem;
-
-static char *
-operator_script (void)
-{
-  return g_test_build_filename (G_TEST_DIST, "operator", "cachet-operator", NULL);
-}
-
-static gboolean
-run_operator (const char  *command,
-              char       **output)
-{
-  g_autofree char *script = operator_script ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
-                              &error, script, command, operator_dir, NULL);
-  if (process == NULL || !g_subprocess_communicate_utf8 (process, NULL, NULL, output, NULL, &error))
-    {
-      *output = g_strdup (error->message);
-      return FALSE;
-    }
-
-  return g_subprocess_get_successful (process);
-}
-
-static GHashTable *
-parse_env (const char  *path,
-           char       **problem)
-{
-  g_autoptr(GHashTable) env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (path, &contents, NULL, &error))
-    {
-      *problem = g_strdup (error->message);
-      return NULL;
-    }
-
-  lines = g_strsplit (contents, "\n", -1);
-  for (gsize i = 0; lines[i] != NULL; i++)
-    {
-      const char *equal = strchr (lines[i], '=');
-      char *value;
-
-      if (lines[i][0] == '#' || equal == NULL)
-        continue;
-      /* Values are quoted for sh. */
-      value = g_shell_unquote (equal + 1, &error);
-      if (value == NULL)
-        {
-          *problem = g_strdup_printf ("%s: %s", path, error->message);
-          return NULL;
-        }
-      g_hash_table_insert (env, g_strndup (lines[i], (gsize) (equal - lines[i])), value);
-    }
-
-  return g_steal_pointer (&env);
-}
-
-static void
-start_operator (void)
-{
-  g_autofree char *script = operator_script ();
-  g_autofree char *output = NULL;
-  g_autofree char *env_file = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (geteuid () != 0)
-    {
-      operator_problem = g_strdup ("the operator in a box needs root (Dovecot and Postfix)");
-      return;
-    }
-  if (!g_file_test (script, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      operator_problem = g_strdup_printf ("%s is missing", script);
-      return;
-    }
-
-  /* Not under the test's private home: the servers' unprivileged users must
-   * be able to reach the folder. */
-  operator_dir = g_dir_make_tmp ("cachet-net-operator-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (!run_operator ("start", &output))
-    {
-      operator_problem = g_strdup_printf ("cachet-operator start failed:\n%s", output);
-      return;
-    }
-
-  env_file = g_build_filename (operator_dir, "operator.env", NULL);
-  operator_env = parse_env (env_file, &operator_problem);
-}
-
-static void
-stop_operator (void)
-{
-  g_autofree char *output = NULL;
-  g_autoptr(GSubprocess) remove = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (operator_dir == NULL)
-    return;
-
-  if (!run_operator ("stop", &output))
-    g_printerr ("cachet-operator stop failed:\n%s\n", output);
-  /* Mail folders belong to the "mail" user: rm is simplest. */
-  remove = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "rm", "-rf", "--", operator_dir, NULL);
-  if (remove != NULL)
-    g_subprocess_wait (remove, NULL, NULL);
-
-  g_clear_pointer (&operator_env, g_hash_table_unref);
-  g_clear_pointer (&operator_dir, g_free);
-  g_clear_pointer (&operator_problem, g_free);
-}
-
-/* Starts the operator on first use. Returns FALSE, having skipped or failed
- * the test (see cachet_test_peer_missing()), if it cannot run here or lacks
- * one of @keys. */
-static gboolean require_operator (const char *first_key,
-                                  ...) G_GNUC_NULL_TERMINATED;
-
-static gboolean
-require_operator (const char *first_key,
-                  ...)
-{
-  va_list args;
-
-  if (operator_env == NULL && operator_problem == NULL)
-    start_operator ();
-  if (operator_problem != NULL)
-    {
-      cachet_test_peer_missing ("%s", operator_problem);
-      return FALSE;
-    }
-
-  va_start (args, first_key);
-  for (const char *key = first_key; key != NULL; key = va_arg (args, const char *))
-    {
-      if (!g_hash_table_contains (operator_env, key))
-        {
-          cachet_test_peer_missing ("operator.env has no %s", key);
-          va_end (args);
-          return FALSE;
-        }
-    }
-  va_end (args);
-
-  return TRUE;
-}
-
 static const char *
 env (const char *key)
 {
-  return g_hash_table_lookup (operator_env, key);
+  return cachet_test_operator_get (key);
 }
 
 static CachetConnection *
@@ -313,8 +158,8 @@ test_imaps (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *greeting = NULL;
 
-  if (!require_operator ("CACHET_OPERATOR_HOST", "IMAPS_PORT", "CA_FILE", "ALICE_USER",
-                         "ALICE_PASSWORD", NULL))
+  if (!cachet_test_operator_start (CACHET_TEST_OPERATOR_NONE, "CACHET_OPERATOR_HOST", "IMAPS_PORT",
+                                   "CA_FILE", "ALICE_USER", "ALICE_PASSWORD", NULL))
     return;
 
   connection = operator_connection_new ("imaps", "IMAPS_PORT", FALSE);
@@ -339,8 +184,9 @@ test_imap_starttls (void)
   g_autofree char *greeting = NULL;
   g_autofree char *answer = NULL;
 
-  if (!require_operator ("CACHET_OPERATOR_HOST", "IMAP_STARTTLS_PORT", "CA_FILE", "ALICE_USER",
-                         "ALICE_PASSWORD", NULL))
+  if (!cachet_test_operator_start (CACHET_TEST_OPERATOR_NONE, "CACHET_OPERATOR_HOST",
+                                   "IMAP_STARTTLS_PORT", "CA_FILE", "ALICE_USER", "ALICE_PASSWORD",
+                                   NULL))
     return;
 
   connection = operator_connection_new ("imap", "IMAP_STARTTLS_PORT", FALSE);
@@ -382,8 +228,9 @@ test_imaps_client_certificate (void)
   g_autofree char *answer = NULL;
   g_autofree char *mechanism = NULL;
 
-  if (!require_operator ("CACHET_OPERATOR_HOST", "IMAPS_CLIENTCERT_PORT", "CA_FILE",
-                         "CLIENT_P12", "CLIENT_P12_PASSWORD", NULL))
+  if (!cachet_test_operator_start (CACHET_TEST_OPERATOR_NONE, "CACHET_OPERATOR_HOST",
+                                   "IMAPS_CLIENTCERT_PORT", "CA_FILE", "CLIENT_P12",
+                                   "CLIENT_P12_PASSWORD", NULL))
     return;
 
   identity = cachet_client_identity_load_pkcs12 (env ("CLIENT_P12"), env ("CLIENT_P12_PASSWORD"),
@@ -418,7 +265,8 @@ test_imaps_client_certificate_missing (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *answer = NULL;
 
-  if (!require_operator ("CACHET_OPERATOR_HOST", "IMAPS_CLIENTCERT_PORT", "CA_FILE", NULL))
+  if (!cachet_test_operator_start (CACHET_TEST_OPERATOR_NONE, "CACHET_OPERATOR_HOST",
+                                   "IMAPS_CLIENTCERT_PORT", "CA_FILE", NULL))
     return;
 
   /* Dovecot lets the handshake through without a certificate and refuses
@@ -440,7 +288,8 @@ test_imaps_system_trust (void)
   g_autoptr(CachetConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!require_operator ("CACHET_OPERATOR_HOST", "IMAPS_PORT", "CA_FILE", NULL))
+  if (!cachet_test_operator_start (CACHET_TEST_OPERATOR_NONE, "CACHET_OPERATOR_HOST", "IMAPS_PORT",
+                                   "CA_FILE", NULL))
     return;
 
   /* The operator's CA is in no system store. */
@@ -518,8 +367,9 @@ test_submission_starttls (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *reply = NULL;
 
-  if (!require_operator ("CACHET_OPERATOR_HOST", "SUBMISSION_PORT", "CA_FILE", "ALICE_USER",
-                         "ALICE_PASSWORD", NULL))
+  if (!cachet_test_operator_start (CACHET_TEST_OPERATOR_NONE, "CACHET_OPERATOR_HOST",
+                                   "SUBMISSION_PORT", "CA_FILE", "ALICE_USER", "ALICE_PASSWORD",
+                                   NULL))
     return;
 
   connection = operator_connection_new ("smtp", "SUBMISSION_PORT", FALSE);
@@ -550,8 +400,9 @@ test_submissions (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *reply = NULL;
 
-  if (!require_operator ("CACHET_OPERATOR_HOST", "SUBMISSIONS_PORT", "CA_FILE", "ALICE_USER",
-                         "ALICE_PASSWORD", NULL))
+  if (!cachet_test_operator_start (CACHET_TEST_OPERATOR_NONE, "CACHET_OPERATOR_HOST",
+                                   "SUBMISSIONS_PORT", "CA_FILE", "ALICE_USER", "ALICE_PASSWORD",
+                                   NULL))
     return;
 
   connection = operator_connection_new ("smtps", "SUBMISSIONS_PORT", FALSE);
@@ -583,7 +434,7 @@ main (int   argc,
   g_test_add_func ("/net/operator/submissions", test_submissions);
 
   status = g_test_run ();
-  stop_operator ();
+  cachet_test_operator_stop ();
 
   return status;
 }

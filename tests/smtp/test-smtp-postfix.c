@@ -7,14 +7,14 @@
 #include "config.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "cachet-net-error.h"
 #include "cachet-smtp-error.h"
 #include "cachet-smtp-session.h"
+#include "cachet-test-credentials.h"
+#include "cachet-test-operator.h"
 #include "cachet-test-server.h"
 #include "cachet-test-utils.h"
-#include "smtp-test-credentials.h"
 
 /* The SMTP session against the real Postfix of the operator in a box
  * (tests/operator), started once for the whole program: submission with
@@ -24,133 +24,6 @@
 
 #define DELIVERY_TIMEOUT_S 30
 
-static char *operator_dir;
-static GHashTable *operator_env;
-static char *operator_problem;
-
-static char *
-operator_script (void)
-{
-  return g_test_build_filename (G_TEST_DIST, "operator", "cachet-operator", NULL);
-}
-
-static gboolean
-run_operator (const char  *command,
-              char       **output)
-{
-  g_autofree char *script = operator_script ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
-                              &error, script, command, operator_dir, NULL);
-  if (process == NULL || !g_subprocess_communicate_utf8 (process, NULL, NULL, output, NULL, &error))
-    {
-      *output = g_strdup (error->message);
-      return FALSE;
-    }
-
-  return g_subprocess_get_successful (process);
-}
-
-static GHashTable *
-parse_env (const char  *path,
-           char       **problem)
-{
-  g_autoptr(GHashTable) env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (path, &contents, NULL, &error))
-    {
-      *problem = g_strdup (error->message);
-      return NULL;
-    }
-
-  lines = g_strsplit (contents, "\n", -1);
-  for (gsize i = 0; lines[i] != NULL; i++)
-    {
-      const char *equal = strchr (lines[i], '=');
-      char *value;
-
-      if (lines[i][0] == '#' || equal == NULL)
-        continue;
-      /* Values are quoted for sh. */
-      value = g_shell_unquote (equal + 1, &error);
-      if (value == NULL)
-        {
-          *problem = g_strdup_printf ("%s: %s", path, error->message);
-          return NULL;
-        }
-      g_hash_table_insert (env, g_strndup (lines[i], (gsize) (equal - lines[i])), value);
-    }
-
-  return g_steal_pointer (&env);
-}
-
-static void
-start_operator (void)
-{
-  g_autofree char *script = operator_script ();
-  g_autofree char *output = NULL;
-  g_autofree char *env_file = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (geteuid () != 0)
-    {
-      operator_problem = g_strdup ("the operator in a box needs root (Dovecot and Postfix)");
-      return;
-    }
-  if (!g_file_test (script, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      operator_problem = g_strdup_printf ("%s is missing", script);
-      return;
-    }
-
-  /* Not under the test's private home: the servers' unprivileged users must
-   * be able to reach the folder. */
-  operator_dir = g_dir_make_tmp ("cachet-smtp-operator-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (!run_operator ("start", &output))
-    {
-      operator_problem = g_strdup_printf ("cachet-operator start failed:\n%s", output);
-      return;
-    }
-
-  env_file = g_build_filename (operator_dir, "operator.env", NULL);
-  operator_env = parse_env (env_file, &operator_problem);
-}
-
-static void
-stop_operator (void)
-{
-  g_autofree char *output = NULL;
-  g_autoptr(GSubprocess) remove = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (operator_dir == NULL)
-    return;
-
-  if (!run_operator ("stop", &output))
-    g_printerr ("cachet-operator stop failed:\n%s\n", output);
-  /* Mail folders belong to the "mail" user: rm is simplest. */
-  remove = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "rm", "-rf", "--", operator_dir,
-                             NULL);
-  if (remove != NULL)
-    g_subprocess_wait (remove, NULL, NULL);
-
-  g_clear_pointer (&operator_env, g_hash_table_unref);
-  g_clear_pointer (&operator_dir, g_free);
-  g_clear_pointer (&operator_problem, g_free);
-}
-
-static const char * const required_keys[] = {
-  "CACHET_OPERATOR_HOST", "CACHET_OPERATOR_DOMAIN", "SUBMISSION_PORT", "SUBMISSIONS_PORT",
-  "IMAPS_PORT", "CA_FILE", "ALICE_USER", "ALICE_EMAIL", "ALICE_PASSWORD", "BOB_USER",
-  "BOB_EMAIL", "BOB_PASSWORD",
-};
-
 /* Starts the operator on first use. Returns FALSE, having skipped or failed
  * the test (see cachet_test_peer_missing()), if it cannot run here. */
 static gboolean
@@ -158,37 +31,26 @@ require_operator (void)
 {
   if (!cachet_test_require_program ("curl"))
     return FALSE;
-  if (operator_env == NULL && operator_problem == NULL)
-    start_operator ();
-  if (operator_problem != NULL)
-    {
-      cachet_test_peer_missing ("%s", operator_problem);
-      return FALSE;
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (required_keys); i++)
-    {
-      if (!g_hash_table_contains (operator_env, required_keys[i]))
-        {
-          cachet_test_peer_missing ("operator.env has no %s", required_keys[i]);
-          return FALSE;
-        }
-    }
 
-  return TRUE;
+  return cachet_test_operator_start (CACHET_TEST_OPERATOR_NONE,
+                                     "CACHET_OPERATOR_HOST", "CACHET_OPERATOR_DOMAIN",
+                                     "SUBMISSION_PORT", "SUBMISSIONS_PORT", "IMAPS_PORT",
+                                     "CA_FILE", "ALICE_USER", "ALICE_EMAIL", "ALICE_PASSWORD",
+                                     "BOB_USER", "BOB_EMAIL", "BOB_PASSWORD", NULL);
 }
 
 static const char *
 env (const char *key)
 {
-  return g_hash_table_lookup (operator_env, key);
+  return cachet_test_operator_get (key);
 }
 
 /* Alice's account on the operator, sending through @port_key. */
 static CachetSmtpSession *
-alice_session_new (const char           *scheme,
-                   const char           *port_key,
-                   const char           *password,
-                   SmtpTestCredentials **credentials_out)
+alice_session_new (const char             *scheme,
+                   const char             *port_key,
+                   const char             *password,
+                   CachetTestCredentials **credentials_out)
 {
   g_autofree char *smtp = g_strdup_printf ("%s://%s:%s", scheme, env ("CACHET_OPERATOR_HOST"),
                                            env (port_key));
@@ -196,13 +58,13 @@ alice_session_new (const char           *scheme,
                                            env ("IMAPS_PORT"));
   g_autoptr(CachetAccount) account = cachet_account_new ("Dr Alice Martin", env ("ALICE_EMAIL"),
                                                          imap, smtp);
-  g_autoptr(SmtpTestCredentials) credentials = smtp_test_credentials_new ();
+  g_autoptr(CachetTestCredentials) credentials = cachet_test_credentials_new ();
   CachetSmtpSession *session;
 
   cachet_account_set_login (account, env ("ALICE_USER"));
   cachet_account_set_ca_file (account, env ("CA_FILE"));
-  smtp_test_credentials_set (credentials, cachet_account_get_id (account), CACHET_SECRET_PASSWORD,
-                             password);
+  cachet_test_credentials_set (credentials, cachet_account_get_id (account),
+                               CACHET_SECRET_PASSWORD, password);
   session = cachet_smtp_session_new (account, CACHET_CREDENTIALS_PROVIDER (credentials));
   if (credentials_out != NULL)
     *credentials_out = g_steal_pointer (&credentials);
@@ -383,7 +245,7 @@ assert_round_trip (const char *scheme,
                    const char *port_key)
 {
   g_autoptr(CachetSmtpSession) session = NULL;
-  g_autoptr(SmtpTestCredentials) credentials = NULL;
+  g_autoptr(CachetTestCredentials) credentials = NULL;
   g_autoptr(CachetSmtpSendResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) message = NULL;
@@ -401,7 +263,7 @@ assert_round_trip (const char *scheme,
   g_assert_true (cachet_smtp_session_has_extension (session, "8BITMIME"));
   g_assert_true (cachet_smtp_session_has_extension (session, "DSN"));
   g_assert_cmpuint (cachet_smtp_session_get_max_message_size (session), >, 0);
-  g_assert_cmpuint (smtp_test_credentials_get_lookups (credentials), ==, 1);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (credentials), ==, 1);
 
   message = make_message (env ("BOB_EMAIL"), token);
   g_assert_true (session_send (session, recipients, message, NULL, &result, &error));
@@ -613,7 +475,7 @@ main (int   argc,
   g_test_add_func ("/smtp/postfix/dsn", test_dsn);
 
   status = g_test_run ();
-  stop_operator ();
+  cachet_test_operator_stop ();
 
   return status;
 }

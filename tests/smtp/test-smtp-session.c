@@ -12,9 +12,9 @@
 #include "cachet-net-error.h"
 #include "cachet-smtp-error.h"
 #include "cachet-smtp-session.h"
+#include "cachet-test-credentials.h"
 #include "cachet-test-server.h"
 #include "cachet-test-utils.h"
-#include "smtp-test-credentials.h"
 
 /* The SMTP session against the scripted loopback server: every line the
  * client sends is checked, in order, and each test ends with the script's
@@ -48,7 +48,7 @@ typedef struct
 {
   CachetTestServer *server;
   CachetSmtpSession *session;
-  SmtpTestCredentials *credentials;
+  CachetTestCredentials *credentials;
   CachetAccount *account;
 } Test;
 
@@ -82,9 +82,9 @@ test_init (Test       *test,
   test->account = cachet_account_new ("Cabinet", FROM, "imaps://127.0.0.1:993", uri);
   cachet_account_set_login (test->account, LOGIN);
   cachet_account_set_ca_file (test->account, pki->ca_file);
-  test->credentials = smtp_test_credentials_new ();
-  smtp_test_credentials_set (test->credentials, cachet_account_get_id (test->account),
-                             CACHET_SECRET_PASSWORD, PASSWORD);
+  test->credentials = cachet_test_credentials_new ();
+  cachet_test_credentials_set (test->credentials, cachet_account_get_id (test->account),
+                               CACHET_SECRET_PASSWORD, PASSWORD);
   test->session = cachet_smtp_session_new (test->account,
                                            CACHET_CREDENTIALS_PROVIDER (test->credentials));
 
@@ -265,7 +265,7 @@ test_connect (void)
   /* No token: the password's best mechanism. */
   g_assert_cmpstr (cachet_smtp_session_get_auth_mechanism (test.session), ==, "PLAIN");
   g_assert_false (cachet_smtp_session_get_tls_warning (test.session));
-  g_assert_cmpuint (smtp_test_credentials_get_lookups (test.credentials), ==, 1);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 1);
   g_assert_cmpuint (cachet_smtp_reply_get_code (cachet_smtp_session_get_last_reply (test.session)),
                     ==, 235);
 
@@ -518,7 +518,7 @@ test_unknown_ca (void)
   cachet_test_server_expect_tls_failure (test.server);
 
   assert_connect_fails (&test, CACHET_NET_ERROR, CACHET_NET_ERROR_CERTIFICATE_UNKNOWN_CA);
-  g_assert_cmpuint (smtp_test_credentials_get_lookups (test.credentials), ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
 }
 
 static void
@@ -599,7 +599,7 @@ test_starttls_not_offered (void)
   script_quit (test.server);
 
   assert_connect_fails (&test, CACHET_NET_ERROR, CACHET_NET_ERROR_STARTTLS_REFUSED);
-  g_assert_cmpuint (smtp_test_credentials_get_lookups (test.credentials), ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
 }
 
 static void
@@ -632,7 +632,7 @@ test_starttls_refused (void)
         script_quit (test.server);
 
       assert_connect_fails (&test, CACHET_NET_ERROR, CACHET_NET_ERROR_STARTTLS_REFUSED);
-      g_assert_cmpuint (smtp_test_credentials_get_lookups (test.credentials), ==, 0);
+      g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
     }
 }
 
@@ -756,7 +756,7 @@ test_auth_no_mechanism (void)
   script_quit (test.server);
 
   assert_connect_fails (&test, CACHET_NET_ERROR, CACHET_NET_ERROR_SASL_NO_MECHANISM);
-  g_assert_cmpuint (smtp_test_credentials_get_lookups (test.credentials), ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
 }
 
 static void
@@ -784,8 +784,8 @@ test_auth_no_password (void)
   if (!test_init (&test, "smtps"))
     return;
 
-  smtp_test_credentials_set (test.credentials, cachet_account_get_id (test.account),
-                             CACHET_SECRET_PASSWORD, NULL);
+  cachet_test_credentials_set (test.credentials, cachet_account_get_id (test.account),
+                               CACHET_SECRET_PASSWORD, NULL);
   cachet_test_server_start_tls (test.server);
   cachet_test_server_send (test.server, "220 mail.example.org ESMTP");
   cachet_test_server_expect (test.server, EHLO);
@@ -793,7 +793,7 @@ test_auth_no_password (void)
   script_quit (test.server);
 
   assert_connect_fails (&test, CACHET_SMTP_ERROR, CACHET_SMTP_ERROR_UNAUTHENTICATED);
-  g_assert_cmpuint (smtp_test_credentials_get_lookups (test.credentials), ==, 1);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 1);
 }
 
 static void
@@ -825,7 +825,7 @@ test_auth_external (void)
 
   session_assert_connect (test.session);
   g_assert_cmpstr (cachet_smtp_session_get_auth_mechanism (test.session), ==, "EXTERNAL");
-  g_assert_cmpuint (smtp_test_credentials_get_lookups (test.credentials), ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
   session_close (test.session);
   cachet_test_server_assert_done (test.server);
 }
@@ -918,7 +918,7 @@ test_auth_xoauth2_long_token (void)
 
   session_assert_connect (test.session);
   g_assert_cmpstr (cachet_smtp_session_get_auth_mechanism (test.session), ==, "XOAUTH2");
-  g_assert_cmpuint (smtp_test_credentials_get_lookups (test.credentials), ==, 0);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
   session_close (test.session);
   cachet_test_server_assert_done (test.server);
 }
