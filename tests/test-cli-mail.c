@@ -106,7 +106,7 @@ assert_lists_three_messages (void)
 static void
 test_cli_messages_and_show (void)
 {
-  g_autoptr(CachetAccount) account = set_up_account ();
+  G_GNUC_UNUSED g_autoptr(CachetAccount) account = set_up_account ();
   g_autoptr(CachetCliResult) shown = NULL;
   g_autoptr(CachetCliResult) raw = NULL;
   g_autoptr(CachetCliResult) missing = NULL;

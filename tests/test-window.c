@@ -49,7 +49,7 @@ store_sample_mail (void)
                                                "Date: Thu, 15 Jan 2026 10:3%u:00 +0100\r\n"
                                                "\r\nBonjour\r\n", uid, uid);
       g_autoptr(GBytes) raw = g_bytes_new (text, strlen (text));
-      g_autoptr(CachetMessageInfo) info =
+      G_GNUC_UNUSED g_autoptr(CachetMessageInfo) info =
         cachet_store_add_message (store, "INBOX", UIDVALIDITY, uid, raw,
                                   uid == 1 ? CACHET_MESSAGE_FLAG_SEEN : 0, NULL,
                                   1768469400 + uid * 60, 0, NULL, &error);

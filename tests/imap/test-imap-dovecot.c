@@ -7,11 +7,12 @@
 #include "config.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "cachet-imap-error.h"
 #include "cachet-imap-session.h"
 #include "cachet-net-error.h"
+#include "cachet-test-credentials.h"
+#include "cachet-test-operator.h"
 #include "cachet-test-server.h"
 #include "cachet-test-utils.h"
 
@@ -20,271 +21,28 @@
  * new mail for IDLE goes through the operator's Postfix, submitted with curl.
  * Needs root; skipped without it, except under CI=true. */
 
-/* The credentials provider, over a hash table: the test double of the
- * desktop keyring. */
-
-#define TEST_TYPE_CREDENTIALS (test_credentials_get_type ())
-G_DECLARE_FINAL_TYPE (TestCredentials, test_credentials, TEST, CREDENTIALS, GObject)
-
-struct _TestCredentials
-{
-  GObject     parent_instance;
-  GHashTable *secrets;
-};
-
-static void test_credentials_iface_init (CachetCredentialsProviderInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestCredentials, test_credentials, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CACHET_TYPE_CREDENTIALS_PROVIDER,
-                                                      test_credentials_iface_init))
-
-static char *
-secret_key (const char       *account_id,
-            CachetSecretKind  kind)
-{
-  return g_strdup_printf ("%s/%s", account_id, cachet_secret_kind_to_string (kind));
-}
-
-static void
-test_credentials_lookup_async (CachetCredentialsProvider *provider,
-                               const char                *account_id,
-                               CachetSecretKind           kind,
-                               GCancellable              *cancellable,
-                               GAsyncReadyCallback        callback,
-                               gpointer                   user_data)
-{
-  TestCredentials *self = TEST_CREDENTIALS (provider);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *key = secret_key (account_id, kind);
-
-  g_task_return_pointer (task, g_strdup (g_hash_table_lookup (self->secrets, key)), g_free);
-}
-
-static char *
-test_credentials_lookup_finish (CachetCredentialsProvider  *provider,
-                                GAsyncResult               *result,
-                                GError                    **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-test_credentials_store_async (CachetCredentialsProvider *provider,
-                              const char                *account_id,
-                              CachetSecretKind           kind,
-                              const char                *secret,
-                              GCancellable              *cancellable,
-                              GAsyncReadyCallback        callback,
-                              gpointer                   user_data)
-{
-  TestCredentials *self = TEST_CREDENTIALS (provider);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_hash_table_insert (self->secrets, secret_key (account_id, kind), g_strdup (secret));
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-test_credentials_boolean_finish (CachetCredentialsProvider  *provider,
-                                 GAsyncResult               *result,
-                                 GError                    **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-test_credentials_clear_async (CachetCredentialsProvider *provider,
-                              const char                *account_id,
-                              GCancellable              *cancellable,
-                              GAsyncReadyCallback        callback,
-                              gpointer                   user_data)
-{
-  TestCredentials *self = TEST_CREDENTIALS (provider);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *prefix = g_strconcat (account_id, "/", NULL);
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, self->secrets);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      if (g_str_has_prefix (key, prefix))
-        g_hash_table_iter_remove (&iter);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-test_credentials_iface_init (CachetCredentialsProviderInterface *iface)
-{
-  iface->lookup_async = test_credentials_lookup_async;
-  iface->lookup_finish = test_credentials_lookup_finish;
-  iface->store_async = test_credentials_store_async;
-  iface->store_finish = test_credentials_boolean_finish;
-  iface->clear_async = test_credentials_clear_async;
-  iface->clear_finish = test_credentials_boolean_finish;
-}
-
-static void
-test_credentials_finalize (GObject *object)
-{
-  g_hash_table_unref (TEST_CREDENTIALS (object)->secrets);
-
-  G_OBJECT_CLASS (test_credentials_parent_class)->finalize (object);
-}
-
-static void
-test_credentials_class_init (TestCredentialsClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = test_credentials_finalize;
-}
-
-static void
-test_credentials_init (TestCredentials *self)
-{
-  self->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-}
-
 /* The operator ------------------------------------------------------------------ */
-
-static char *operator_dir;
-static GHashTable *operator_env;
-static char *operator_problem;
-
-static gboolean
-run_operator (const char  *command,
-              const char  *option,
-              char       **output)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "operator", "cachet-operator",
-                                                   NULL);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
-                              &error, script, command, operator_dir, option, NULL);
-  if (process == NULL || !g_subprocess_communicate_utf8 (process, NULL, NULL, output, NULL, &error))
-    {
-      *output = g_strdup (error->message);
-      return FALSE;
-    }
-  return g_subprocess_get_successful (process);
-}
-
-static GHashTable *
-parse_env (const char  *path,
-           char       **problem)
-{
-  g_autoptr(GHashTable) env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (path, &contents, NULL, &error))
-    {
-      *problem = g_strdup (error->message);
-      return NULL;
-    }
-  lines = g_strsplit (contents, "\n", -1);
-  for (gsize i = 0; lines[i] != NULL; i++)
-    {
-      const char *equal = strchr (lines[i], '=');
-      char *value;
-
-      if (lines[i][0] == '#' || equal == NULL)
-        continue;
-      value = g_shell_unquote (equal + 1, &error);
-      if (value == NULL)
-        {
-          *problem = g_strdup_printf ("%s: %s", path, error->message);
-          return NULL;
-        }
-      g_hash_table_insert (env, g_strndup (lines[i], (gsize) (equal - lines[i])), value);
-    }
-  return g_steal_pointer (&env);
-}
-
-static void
-start_operator (void)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "operator", "cachet-operator",
-                                                   NULL);
-  g_autofree char *output = NULL;
-  g_autofree char *env_file = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (geteuid () != 0)
-    {
-      operator_problem = g_strdup ("the operator in a box needs root (Dovecot and Postfix)");
-      return;
-    }
-  if (!g_file_test (script, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      operator_problem = g_strdup_printf ("%s is missing", script);
-      return;
-    }
-
-  /* Outside the test's private home: the servers' own users must reach it. */
-  operator_dir = g_dir_make_tmp ("cachet-imap-dovecot-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (!run_operator ("start", "--demo", &output))
-    {
-      operator_problem = g_strdup_printf ("cachet-operator start failed:\n%s", output);
-      return;
-    }
-  env_file = g_build_filename (operator_dir, "operator.env", NULL);
-  operator_env = parse_env (env_file, &operator_problem);
-}
-
-static void
-stop_operator (void)
-{
-  g_autofree char *output = NULL;
-  g_autoptr(GSubprocess) remove = NULL;
-
-  if (operator_dir == NULL)
-    return;
-  if (!run_operator ("stop", NULL, &output))
-    g_printerr ("cachet-operator stop failed:\n%s\n", output);
-  remove = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, NULL, "rm", "-rf", "--", operator_dir, NULL);
-  if (remove != NULL)
-    g_subprocess_wait (remove, NULL, NULL);
-  g_clear_pointer (&operator_env, g_hash_table_unref);
-  g_clear_pointer (&operator_dir, g_free);
-  g_clear_pointer (&operator_problem, g_free);
-}
 
 static gboolean
 require_operator (void)
 {
-  if (operator_env == NULL && operator_problem == NULL)
-    start_operator ();
-  if (operator_problem != NULL)
-    {
-      cachet_test_peer_missing ("%s", operator_problem);
-      return FALSE;
-    }
-  return TRUE;
+  return cachet_test_operator_start (CACHET_TEST_OPERATOR_DEMO, NULL);
 }
 
 static const char *
 env (const char *key)
 {
-  const char *value = g_hash_table_lookup (operator_env, key);
-
-  if (value == NULL)
-    g_error ("operator.env has no %s", key);
-  return value;
+  return cachet_test_operator_get (key);
 }
 
 /* Sessions ------------------------------------------------------------------------ */
 
 typedef struct
 {
-  CachetAccount     *account;
-  TestCredentials   *credentials;
-  CachetImapSession *session;
-  guint              exists;
+  CachetAccount         *account;
+  CachetTestCredentials *credentials;
+  CachetImapSession     *session;
+  guint                  exists;
 } Client;
 
 static void
@@ -307,12 +65,9 @@ client_new (const char *scheme,
   client->account = cachet_account_new ("Cabinet Martin", env ("ALICE_EMAIL"), uri,
                                         "smtps://127.0.0.1:1");
   cachet_account_set_ca_file (client->account, env ("CA_FILE"));
-  client->credentials = g_object_new (TEST_TYPE_CREDENTIALS, NULL);
-  if (password != NULL)
-    g_hash_table_insert (client->credentials->secrets,
-                         secret_key (cachet_account_get_id (client->account),
-                                     CACHET_SECRET_PASSWORD),
-                         g_strdup (password));
+  client->credentials = cachet_test_credentials_new ();
+  cachet_test_credentials_set (client->credentials, cachet_account_get_id (client->account),
+                               CACHET_SECRET_PASSWORD, password);
   client->session = cachet_imap_session_new (client->account,
                                              CACHET_CREDENTIALS_PROVIDER (client->credentials));
   g_signal_connect (client->session, "exists", G_CALLBACK (on_exists), client);
@@ -411,7 +166,7 @@ client_fetch (Client               *client,
   g_autoptr(GError) error = NULL;
   GPtrArray *results;
 
-  cachet_imap_session_uid_fetch_async (client->session, (const guint32 *) uids->data, uids->len,
+  cachet_imap_session_uid_fetch_async (client->session, &g_array_index (uids, guint32, 0), uids->len,
                                        items, NULL, NULL, NULL, NULL, NULL,
                                        cachet_test_result_cb, &result);
   results = cachet_imap_session_uid_fetch_finish (client->session,
@@ -522,10 +277,8 @@ test_client_certificate (void)
    * is the credential; no password exists for this account. */
   client = client_new ("imaps", "IMAPS_CLIENTCERT_PORT", NULL);
   cachet_account_set_client_cert (client->account, env ("CLIENT_P12"));
-  g_hash_table_insert (client->credentials->secrets,
-                       secret_key (cachet_account_get_id (client->account),
-                                   CACHET_SECRET_CERTIFICATE_PASSPHRASE),
-                       g_strdup (env ("CLIENT_P12_PASSWORD")));
+  cachet_test_credentials_set (client->credentials, cachet_account_get_id (client->account),
+                               CACHET_SECRET_CERTIFICATE_PASSPHRASE, env ("CLIENT_P12_PASSWORD"));
   g_assert_true (client_connect (client, &error));
   g_assert_no_error (error);
   client_logout (client);
@@ -632,7 +385,7 @@ test_fetch_demo_mail (void)
 
   /* The same, streamed in batches of two. */
   cachet_imap_session_set_fetch_batch_size (client->session, 2);
-  cachet_imap_session_uid_fetch_async (client->session, (const guint32 *) uids->data, uids->len,
+  cachet_imap_session_uid_fetch_async (client->session, &g_array_index (uids, guint32, 0), uids->len,
                                        CACHET_IMAP_FETCH_BODY, NULL, count_message, &count, NULL,
                                        NULL, cachet_test_result_cb, &result);
   streamed = cachet_imap_session_uid_fetch_finish (client->session,
@@ -908,7 +661,7 @@ main (int   argc,
   g_test_add_func ("/imap/dovecot/idle-new-mail", test_idle_new_mail);
 
   status = g_test_run ();
-  stop_operator ();
+  cachet_test_operator_stop ();
 
   return status;
 }

@@ -670,7 +670,7 @@ select_args (Command            *command,
       cachet_imap_command_add_number (builder, select->params.highest_modseq);
       if (select->params.known_uids != NULL && select->params.known_uids->len > 0 &&
           !cachet_imap_command_add_sequence_set (builder,
-                                                 (const guint32 *) select->params.known_uids->data,
+                                                 &g_array_index (select->params.known_uids, guint32, 0),
                                                  select->params.known_uids->len, error))
         return FALSE;
       cachet_imap_command_end_list (builder);
@@ -981,7 +981,7 @@ search_done (Command            *command,
       _cachet_imap_op_return_error (command->task, g_steal_pointer (&search->error));
       return;
     }
-  uids = search->uids->len > 0 ? sorted_uids ((const guint32 *) search->uids->data,
+  uids = search->uids->len > 0 ? sorted_uids (&g_array_index (search->uids, guint32, 0),
                                               search->uids->len, NULL)
                                : g_array_new (FALSE, FALSE, sizeof (guint32));
   _cachet_imap_op_return_pointer (command->task, g_steal_pointer (&uids),
@@ -1111,7 +1111,7 @@ fetch_untagged (Command            *command,
   guint64 uid;
 
   if (!cachet_imap_response_get_fetch_number (response, "UID", &uid) ||
-      !contains_uid ((const guint32 *) fetch->uids->data + fetch->batch_start,
+      !contains_uid (&g_array_index (fetch->uids, guint32, fetch->batch_start),
                      fetch->batch_end - fetch->batch_start, (guint32) uid))
     return FALSE;
   /* Delivered, cancelled: a later FETCH of the same message is not news. */
@@ -1148,7 +1148,7 @@ fetch_args (Command            *command,
   FetchData *fetch = _cachet_imap_op_get_data (command->task);
   CachetImapSession *self = command->session;
 
-  const guint32 *batch = (const guint32 *) fetch->uids->data + fetch->batch_start;
+  const guint32 *batch = &g_array_index (fetch->uids, guint32, fetch->batch_start);
 
   if (!cachet_imap_command_add_sequence_set (builder, batch,
                                              fetch->batch_end - fetch->batch_start, error))
@@ -1537,7 +1537,7 @@ store_untagged (Command            *command,
   guint64 uid;
 
   return cachet_imap_response_get_fetch_number (response, "UID", &uid) &&
-         contains_uid ((const guint32 *) store->uids->data, store->uids->len, (guint32) uid);
+         contains_uid (&g_array_index (store->uids, guint32, 0), store->uids->len, (guint32) uid);
 }
 
 static gboolean
@@ -1552,7 +1552,7 @@ store_args (Command            *command,
     [CACHET_IMAP_STORE_REPLACE] = "FLAGS.SILENT",
   };
 
-  if (!cachet_imap_command_add_sequence_set (builder, (const guint32 *) store->uids->data,
+  if (!cachet_imap_command_add_sequence_set (builder, &g_array_index (store->uids, guint32, 0),
                                              store->uids->len, error))
     return FALSE;
   if (store->unchanged_since > 0)
@@ -1749,7 +1749,7 @@ copy_untagged (Command            *command,
 
   if (cachet_imap_response_get_response_type (response) == CACHET_IMAP_RESPONSE_FETCH)
     return cachet_imap_response_get_fetch_number (response, "UID", &uid) &&
-           contains_uid ((const guint32 *) copy->uids->data, copy->uids->len, (guint32) uid);
+           contains_uid (&g_array_index (copy->uids, guint32, 0), copy->uids->len, (guint32) uid);
 
   copy_take_copyuid (copy, response);
   return TRUE;
@@ -1762,7 +1762,7 @@ copy_args (Command            *command,
 {
   CopyData *copy = _cachet_imap_op_get_data (command->task);
 
-  if (!cachet_imap_command_add_sequence_set (builder, (const guint32 *) copy->uids->data,
+  if (!cachet_imap_command_add_sequence_set (builder, &g_array_index (copy->uids, guint32, 0),
                                              copy->uids->len, error))
     return FALSE;
   if (g_str_equal (command->name, "UID STORE"))

@@ -871,7 +871,8 @@ void
 _cachet_imap_session_fail (CachetImapSession *self,
                            GError            *error)
 {
-  g_autoptr(CachetImapSession) keep = g_object_ref (self);
+  /* Held until the end: failing may drop the last other reference. */
+  G_GNUC_UNUSED g_autoptr(CachetImapSession) keep = g_object_ref (self);
   g_autoptr(GPtrArray) commands = g_ptr_array_new ();
 
   if (self->fatal != NULL)
@@ -927,7 +928,7 @@ static GError *
 parser_error (CachetImapSession *self,
               GError            *error)
 {
-  g_autoptr(GError) owned = error;
+  G_GNUC_UNUSED g_autoptr(GError) owned = error;
 
   g_debug ("IMAP parser: %s", error->message);
   if (g_error_matches (error, CACHET_IMAP_ERROR, CACHET_IMAP_ERROR_LIMIT_EXCEEDED))
@@ -1463,7 +1464,7 @@ is_mailbox_data (CachetImapResponse *response)
     case CACHET_IMAP_RESPONSE_VANISHED:
       {
         gboolean earlier = FALSE;
-        g_autoptr(GArray) uids = cachet_imap_response_dup_vanished (response, &earlier);
+        G_GNUC_UNUSED g_autoptr(GArray) uids = cachet_imap_response_dup_vanished (response, &earlier);
 
         return !earlier;
       }
@@ -1590,7 +1591,7 @@ handle_untagged (CachetImapSession  *self,
     case CACHET_IMAP_RESPONSE_VANISHED:
       {
         gboolean earlier = FALSE;
-        g_autoptr(GArray) uids = cachet_imap_response_dup_vanished (response, &earlier);
+        G_GNUC_UNUSED g_autoptr(GArray) uids = cachet_imap_response_dup_vanished (response, &earlier);
 
         if (earlier)
           {
