@@ -73,7 +73,7 @@ remove_clicked_cb (GtkButton *button,
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” and its password will be removed from this computer. "
+                                  _("“%s” will be removed from Cachet, and its password from the keyring. "
                                     "Messages stay on the mail server."),
                                   cachet_account_get_name (account));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
