@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cachet-account-check.h"
 #include "cachet-add-account-dialog.h"
 
 typedef enum
@@ -24,10 +25,13 @@ struct _CachetAddAccountDialog
   CachetCredentialsProvider *credentials;
   /* Cancelled when the dialog closes, so nothing outlives it. */
   GCancellable              *cancellable;
-  /* The account being added while its password is stored. */
+  /* The account being added while its password is stored and its servers
+   * are checked. */
   CachetAccount             *pending;
+  gboolean                   password_stored;
 
   /* Template widgets */
+  GtkSpinner                *checking_spinner;
   GtkRevealer               *error_revealer;
   GtkLabel                  *error_label;
   AdwEntryRow               *name_row;
@@ -143,19 +147,62 @@ server_url (const char    *tls_scheme,
 }
 
 static void
-finish_adding (CachetAddAccountDialog *self)
+set_checking (CachetAddAccountDialog *self,
+              gboolean                checking)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->checking_spinner), checking);
+  gtk_spinner_set_spinning (self->checking_spinner, checking);
+}
+
+/* The account stays out, and so does its password. */
+static void
+abandon (CachetAddAccountDialog *self,
+         const char             *message)
 {
   g_autoptr(CachetAccount) account = g_steal_pointer (&self->pending);
-  g_autoptr(GError) error = NULL;
 
+  if (self->password_stored)
+    cachet_credentials_provider_clear_async (self->credentials, cachet_account_get_id (account),
+                                             NULL, NULL, NULL);
+  self->password_stored = FALSE;
+  set_checking (self, FALSE);
+  show_error (self, message);
+  form_changed_cb (self);
+}
+
+static void
+checked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CachetAddAccountDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CachetAccount) account = NULL;
+
+  if (!cachet_account_check_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        abandon (self, error->message);
+      return;
+    }
+
+  account = g_steal_pointer (&self->pending);
+  set_checking (self, FALSE);
   if (!cachet_account_list_add (self->accounts, account, &error))
     {
-      show_error (self, error->message);
-      form_changed_cb (self);
+      self->pending = g_steal_pointer (&account);
+      abandon (self, error->message);
       return;
     }
 
   gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+check_servers (CachetAddAccountDialog *self)
+{
+  cachet_account_check_async (self->pending, self->credentials, self->cancellable,
+                              checked_cb, g_object_ref (self));
 }
 
 static void
@@ -175,14 +222,13 @@ password_stored_cb (GObject      *source,
                                "Check that a keyring is available and unlocked, then try again."),
                              error->message);
 
-          g_clear_object (&self->pending);
-          show_error (self, message);
-          form_changed_cb (self);
+          abandon (self, message);
         }
       return;
     }
 
-  finish_adding (self);
+  self->password_stored = TRUE;
+  check_servers (self);
 }
 
 static void
@@ -216,10 +262,13 @@ add_action (GtkWidget  *widget,
 
   self->pending = g_steal_pointer (&account);
   form_changed_cb (self);
+  set_checking (self, TRUE);
 
+  /* The password goes to the keyring first, where the check (and later the
+   * sync) looks for it; it leaves again if the account is not kept. */
   if (*password == '\0')
     {
-      finish_adding (self);
+      check_servers (self);
       return;
     }
 
@@ -308,6 +357,7 @@ cachet_add_account_dialog_class_init (CachetAddAccountDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE_PATH "/cachet-add-account-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CachetAddAccountDialog, checking_spinner);
   gtk_widget_class_bind_template_child (widget_class, CachetAddAccountDialog, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, CachetAddAccountDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, CachetAddAccountDialog, name_row);

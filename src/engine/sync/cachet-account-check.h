@@ -1,0 +1,22 @@
+/* cachet-account-check.h
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cachet-account.h"
+#include "cachet-credentials-provider.h"
+
+G_BEGIN_DECLS
+
+void     cachet_account_check_async  (CachetAccount              *account,
+                                      CachetCredentialsProvider  *credentials,
+                                      GCancellable               *cancellable,
+                                      GAsyncReadyCallback         callback,
+                                      gpointer                    user_data);
+gboolean cachet_account_check_finish (GAsyncResult               *result,
+                                      GError                    **error);
+
+G_END_DECLS
