@@ -20,7 +20,6 @@ struct _CachetFolder
   char    *name;
   char    *special_use;
   guint    unread_count;
-  guint    total_count;
 };
 
 G_DEFINE_FINAL_TYPE (CachetFolder, cachet_folder, G_TYPE_OBJECT)
@@ -30,7 +29,6 @@ enum {
   PROP_NAME,
   PROP_SPECIAL_USE,
   PROP_UNREAD_COUNT,
-  PROP_TOTAL_COUNT,
   N_PROPS
 };
 
@@ -50,7 +48,6 @@ cachet_folder_new_from_info (const CachetFolderInfo *info)
   self->name = g_strdup (info->name);
   self->special_use = g_strdup (info->special_use);
   self->unread_count = info->unread_count;
-  self->total_count = info->total_count;
 
   return self;
 }
@@ -84,13 +81,6 @@ cachet_folder_get_unread_count (CachetFolder *self)
 {
   g_return_val_if_fail (CACHET_IS_FOLDER (self), 0);
   return self->unread_count;
-}
-
-guint
-cachet_folder_get_total_count (CachetFolder *self)
-{
-  g_return_val_if_fail (CACHET_IS_FOLDER (self), 0);
-  return self->total_count;
 }
 
 /* Where a folder goes in a list: the inbox, then the special folders in the
@@ -164,9 +154,6 @@ cachet_folder_get_property (GObject    *object,
     case PROP_UNREAD_COUNT:
       g_value_set_uint (value, self->unread_count);
       break;
-    case PROP_TOTAL_COUNT:
-      g_value_set_uint (value, self->total_count);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -184,7 +171,6 @@ cachet_folder_class_init (CachetFolderClass *klass)
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
   properties[PROP_SPECIAL_USE] = g_param_spec_string ("special-use", NULL, NULL, NULL, flags);
   properties[PROP_UNREAD_COUNT] = g_param_spec_uint ("unread-count", NULL, NULL, 0, G_MAXUINT, 0, flags);
-  properties[PROP_TOTAL_COUNT] = g_param_spec_uint ("total-count", NULL, NULL, 0, G_MAXUINT, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

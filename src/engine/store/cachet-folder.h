@@ -18,7 +18,6 @@ CachetFolder *cachet_folder_new_from_info     (const CachetFolderInfo *info);
 const char   *cachet_folder_get_name          (CachetFolder           *self);
 const char   *cachet_folder_get_special_use   (CachetFolder           *self);
 guint         cachet_folder_get_unread_count  (CachetFolder           *self);
-guint         cachet_folder_get_total_count   (CachetFolder           *self);
 int           cachet_folder_compare           (CachetFolder           *a,
                                                CachetFolder           *b);
 
