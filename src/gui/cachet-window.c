@@ -445,6 +445,28 @@ reload_after_sync (CachetWindow  *self,
   update_message_list_page (self);
 }
 
+/* Only when the user is looking elsewhere: the window shows new mail itself.
+ * The notification names no sender and no subject, which may concern a
+ * patient and would show on a locked or shared screen. */
+static void
+notify_new_mail (CachetWindow  *self,
+                 CachetAccount *account,
+                 guint          count)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new message", "%u new messages", count), count);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, cachet_account_get_name (account));
+  id = g_strconcat ("new-mail-", cachet_account_get_id (account), NULL);
+  g_application_send_notification (G_APPLICATION (get_application (self)), id, notification);
+}
+
 typedef struct
 {
   CachetWindow  *window;
@@ -460,9 +482,10 @@ sync_done_cb (GObject      *source,
   g_autoptr(CachetWindow) self = data->window;
   g_autoptr(CachetAccount) account = data->account;
   g_autoptr(GError) error = NULL;
+  CachetSyncReport report = { 0 };
 
   g_free (data);
-  if (!cachet_account_sync_run_finish (CACHET_ACCOUNT_SYNC (source), result, NULL, &error))
+  if (!cachet_account_sync_run_finish (CACHET_ACCOUNT_SYNC (source), result, &report, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -475,6 +498,8 @@ sync_done_cb (GObject      *source,
     }
 
   reload_after_sync (self, account);
+  if (report.new_in_inbox > 0)
+    notify_new_mail (self, account, report.new_in_inbox);
   if (--self->syncs_running == 0)
     gtk_stack_set_visible_child_name (self->sync_stack, "idle");
 }

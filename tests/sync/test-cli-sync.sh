@@ -39,7 +39,7 @@ printf '%s\n' "$ALICE_PASSWORD" | "$cli" account add --name Alice --address "$AL
   --ca-file "$CA_FILE" --password-stdin
 
 first=$(sync_json)
-case "$first" in *'"added":4,'*) ;; *) fail "first sync: $first" ;; esac
+case "$first" in *'"added":4,'*'"new_in_inbox":0'*) ;; *) fail "first sync: $first" ;; esac
 again=$(sync_json)
 case "$again" in *'"added":0,"removed":0,"flags_changed":0'*) ;; *) fail "second sync: $again" ;; esac
 "$cli" messages --account Alice --json | grep -q 'Planning des gardes' || fail "the demo mail is not listed"
@@ -53,6 +53,17 @@ case "$changed" in *'"flags_changed":0'*) fail "the flag change was missed: $cha
 listing=$("$cli" messages --account Alice --json)
 [ "$(grep -c '"uid"' <<<"$listing")" -eq 3 ] || fail "3 messages expected after the deletion"
 tr -d ' \n' <<<"$listing" | grep -q '"uid":2,[^}]*"seen":true' || fail "message 2 is not seen locally"
+
+# New mail in the inbox is what the user is told about.
+printf 'Subject: Nouveau\r\n\r\nBonjour\r\n' > "$work/new.eml"
+curl -s --ssl-reqd --cacert "$CA_FILE" "smtp://127.0.0.1:$SUBMISSION_PORT" -u "$BOB_EMAIL:$BOB_PASSWORD" \
+  --mail-from "$BOB_EMAIL" --mail-rcpt "$ALICE_EMAIL" -T "$work/new.eml" || fail "cannot submit new mail"
+for _ in $(seq 50); do
+  news=$(sync_json)
+  case "$news" in *'"added":0,'*) sleep 0.2 ;; *) break ;; esac
+done
+case "$news" in *'"added":1,'*'"new_in_inbox":1'*) ;; *) fail "sync after new mail: $news" ;; esac
+listing=$("$cli" messages --account Alice --json)
 
 # The index is derived data: rebuilt from the Maildirs, it lists the same.
 rm "$XDG_DATA_HOME"/cachet/accounts/*/index.sqlite*

@@ -367,6 +367,8 @@ sync_folder (CachetAccountSync      *self,
   CachetFolderInfo info = { 0 };
   guint32 uidvalidity;
   guint64 known_modseq = 0;
+  gboolean synced_before = FALSE;
+  guint added_before;
 
   /* EXAMINE: reading must not change anything on the server, not even
    * \Recent. */
@@ -386,6 +388,7 @@ sync_folder (CachetAccountSync      *self,
   else if (stored != NULL)
     {
       known_modseq = stored->highestmodseq;
+      synced_before = stored->uidvalidity != 0;
     }
 
   info.name = (char *) name;
@@ -408,10 +411,13 @@ sync_folder (CachetAccountSync      *self,
 
   gone = uids_missing_from (stored_uids, server_uids);
   fresh = uids_missing_from (server_uids, stored_uids);
+  added_before = run->report.added;
   if (!remove_gone (self, run, name, uidvalidity, gone, error) ||
       !sync_flags (self, run, name, uidvalidity, known_modseq, stored_uids, error) ||
       !fetch_new_messages (self, run, name, uidvalidity, fresh, error))
     return FALSE;
+  if (synced_before && g_ascii_strcasecmp (name, "INBOX") == 0)
+    run->report.new_in_inbox += run->report.added - added_before;
 
   /* Only now that everything they cover is stored. */
   info.uidnext = cachet_imap_select_result_get_uidnext (selected);

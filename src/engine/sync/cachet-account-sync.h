@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * @added: messages downloaded and stored
  * @removed: messages gone from the server and from the index
  * @flags_changed: messages whose flags changed on the server
+ * @new_in_inbox: messages that arrived in the inbox since the previous sync
+ *   (not counting an inbox's first download), worth telling the user about
  */
 typedef struct
 {
@@ -25,6 +27,7 @@ typedef struct
   guint added;
   guint removed;
   guint flags_changed;
+  guint new_in_inbox;
 } CachetSyncReport;
 
 #define CACHET_TYPE_ACCOUNT_SYNC (cachet_account_sync_get_type ())
