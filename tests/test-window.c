@@ -193,6 +193,22 @@ test_window_shows_stored_mail (void)
   iterate ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "empty");
 
+  /* Removing the account lets go of its mail: nothing holds its store open. */
+  {
+    CachetAccountList *accounts = cachet_application_get_accounts (app);
+    g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (accounts), 0);
+    g_autoptr(CachetStore) reopened = NULL;
+
+    gtk_single_selection_set_selected (sidebar, 1);
+    iterate ();
+    g_assert_true (cachet_account_list_remove (accounts, account, &error));
+    g_assert_no_error (error);
+    iterate ();
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "welcome");
+    reopened = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
+    g_assert_no_error (error);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   iterate ();
 }

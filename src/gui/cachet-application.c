@@ -104,20 +104,11 @@ accounts_changed_cb (CachetApplication *self)
 {
   GHashTableIter iter;
   const char *id;
-  guint n_accounts = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
 
   g_hash_table_iter_init (&iter, self->stores);
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
     {
-      gboolean still_there = FALSE;
-
-      for (guint i = 0; i < n_accounts && !still_there; i++)
-        {
-          g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
-
-          still_there = g_str_equal (cachet_account_get_id (account), id);
-        }
-      if (!still_there)
+      if (!cachet_account_list_has_id (self->accounts, id))
         g_hash_table_iter_remove (&iter);
     }
 }

@@ -323,12 +323,6 @@ search_changed_cb (CachetWindow *self)
 {
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_cancellable_cancel (self->open_cancellable);
-  g_clear_object (&self->open_cancellable);
-  g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
-  g_clear_pointer (&self->folder_lists, g_hash_table_unref);
 
   if (self->folder_messages == NULL)
     return;
@@ -560,12 +554,42 @@ cachet_window_sync_action (GtkWidget  *widget,
   sync_all (CACHET_WINDOW (widget));
 }
 
+/* Lets go of a removed account: its folders, and its messages if they are
+ * the ones shown, so that nothing keeps its store open. */
+static void
+forget_removed_accounts (CachetWindow *self)
+{
+  GHashTableIter iter;
+  const char *id;
+
+  g_hash_table_iter_init (&iter, self->folder_lists);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    {
+      if (!cachet_account_list_has_id (self->accounts, id))
+        g_hash_table_iter_remove (&iter);
+    }
+
+  if (self->store != NULL && !cachet_account_list_has_id (self->accounts, cachet_store_get_account_id (self->store)))
+    {
+      g_cancellable_cancel (self->search_cancellable);
+      g_clear_object (&self->search_cancellable);
+      gtk_multi_selection_set_model (self->message_selection, NULL);
+      g_clear_object (&self->folder_messages);
+      g_clear_object (&self->store);
+      adw_window_title_set_title (self->message_list_title, _("Messages"));
+      adw_window_title_set_subtitle (self->message_list_title, NULL);
+    }
+}
+
 static void
 accounts_changed_cb (CachetWindow *self,
                      guint         position,
                      guint         removed,
                      guint         added)
 {
+  if (removed > 0)
+    forget_removed_accounts (self);
+
   /* A new account gets its mail straight away. */
   for (guint i = position; i < position + added; i++)
     {

@@ -284,6 +284,27 @@ cachet_account_list_find_by_name (CachetAccountList  *self,
   return g_object_ref (account);
 }
 
+/**
+ * cachet_account_list_has_id:
+ * @id: an account id
+ *
+ * Returns: whether an account of the list has @id; what holds on to an
+ *   account's resources asks this after the list changed
+ */
+gboolean
+cachet_account_list_has_id (CachetAccountList *self,
+                            const char        *id)
+{
+  g_return_val_if_fail (CACHET_IS_ACCOUNT_LIST (self), FALSE);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      if (g_strcmp0 (cachet_account_get_id (g_ptr_array_index (self->accounts, i)), id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static GType
 cachet_account_list_get_item_type (GListModel *model)
 {

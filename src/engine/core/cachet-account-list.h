@@ -27,5 +27,7 @@ gboolean           cachet_account_list_remove       (CachetAccountList  *self,
 CachetAccount     *cachet_account_list_find_by_name (CachetAccountList  *self,
                                                      const char         *name,
                                                      GError            **error);
+gboolean           cachet_account_list_has_id       (CachetAccountList  *self,
+                                                     const char         *id);
 
 G_END_DECLS
