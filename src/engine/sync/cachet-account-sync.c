@@ -321,11 +321,22 @@ remove_gone (CachetAccountSync  *self,
 {
   g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (CachetUidRange));
 
+  /* @gone is sorted: consecutive UIDs make one range. */
   for (guint i = 0; i < gone->len; i++)
     {
-      CachetUidRange range = { g_array_index (gone, guint32, i), g_array_index (gone, guint32, i) };
+      guint32 uid = g_array_index (gone, guint32, i);
+      CachetUidRange *last = ranges->len > 0 ? &g_array_index (ranges, CachetUidRange, ranges->len - 1) : NULL;
 
-      g_array_append_val (ranges, range);
+      if (last != NULL && last->last + 1 == uid)
+        {
+          last->last = uid;
+        }
+      else
+        {
+          CachetUidRange range = { uid, uid };
+
+          g_array_append_val (ranges, range);
+        }
     }
   if (ranges->len == 0)
     return TRUE;

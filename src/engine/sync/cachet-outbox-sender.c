@@ -96,6 +96,17 @@ note_error (Flush        *flush,
   flush->report->last_error = g_strdup (error->message);
 }
 
+/* A message left in the outbox: refused for good, or to be tried again. */
+static void
+count_left (Flush             *flush,
+            CachetOutboxEntry *entry)
+{
+  if (entry->state == CACHET_OUTBOX_FAILED)
+    flush->report->failed++;
+  else
+    flush->report->waiting++;
+}
+
 /* A failure to reach a server ends the flush: every later message would meet
  * it too. Each message keeps its place, with a retry time. */
 static void
@@ -115,10 +126,7 @@ give_up (GTask        *task,
       if (cachet_outbox_entry_is_due (entry, now) &&
           !cachet_outbox_mark_retry (self->outbox, entry, error->message, now, &save_error))
         g_warning ("Cannot update the outbox: %s", save_error->message);
-      if (entry->state != CACHET_OUTBOX_FAILED)
-        flush->report->waiting++;
-      else
-        flush->report->failed++;
+      count_left (flush, entry);
     }
   flush_next (task);
 }
@@ -259,21 +267,16 @@ sent_cb (GObject      *source,
     {
       note_error (flush, error);
       if (cachet_smtp_error_is_permanent (error))
-        {
-          saved = cachet_outbox_mark_failed (self->outbox, entry, error->message, &save_error);
-          flush->report->failed++;
-        }
+        saved = cachet_outbox_mark_failed (self->outbox, entry, error->message, &save_error);
       else
-        {
-          saved = cachet_outbox_mark_retry (self->outbox, entry, error->message,
-                                            g_get_real_time () / G_USEC_PER_SEC, &save_error);
-          flush->report->waiting++;
-        }
+        saved = cachet_outbox_mark_retry (self->outbox, entry, error->message,
+                                          g_get_real_time () / G_USEC_PER_SEC, &save_error);
       if (!saved)
         {
           g_task_return_error (task, g_steal_pointer (&save_error));
           return;
         }
+      count_left (flush, entry);
       /* The connection may be gone after a temporary failure. */
       if (!cachet_smtp_session_is_connected (flush->smtp))
         g_clear_object (&flush->smtp);
@@ -339,10 +342,7 @@ flush_next (GTask *task)
   /* Not due: counted and left for later. */
   while (flush->next < flush->entries->len && !cachet_outbox_entry_is_due (current_entry (flush), now))
     {
-      if (current_entry (flush)->state == CACHET_OUTBOX_FAILED)
-        flush->report->failed++;
-      else
-        flush->report->waiting++;
+      count_left (flush, current_entry (flush));
       flush->next++;
     }
 
