@@ -226,7 +226,6 @@ test_connect_starttls (void)
   g_assert_true (client_connect (client, &error));
   g_assert_no_error (error);
   g_assert_true (cachet_imap_session_is_secure (client->session));
-  g_assert_false (cachet_imap_session_get_starttls_injection (client->session));
   g_assert_false (cachet_imap_session_has_capability (client->session, "STARTTLS"));
   client_logout (client);
 }

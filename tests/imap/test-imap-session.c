@@ -470,7 +470,6 @@ test_starttls (void)
 
   session_connect_ok (&test);
   g_assert_true (cachet_imap_session_is_secure (test.session));
-  g_assert_false (cachet_imap_session_get_starttls_injection (test.session));
   g_assert_false (cachet_imap_session_has_capability (test.session, "STARTTLS"));
   g_assert_false (cachet_imap_session_has_capability (test.session, "LOGINDISABLED"));
 
@@ -522,8 +521,38 @@ test_starttls_refused (gconstpointer data)
   test_finish (&test);
 }
 
+/* EAST IMAP B_1: the go-ahead is followed in the same segment by an injected
+ * CAPABILITY response and a tagged OK for the command the client would send
+ * next. The client disconnects before any handshake and never signs in. */
 static void
 test_starttls_injection (void)
+{
+  Test test;
+  g_autoptr(GError) error = NULL;
+
+  if (!test_init (&test, "imap", PASSWORD))
+    return;
+
+  cachet_test_server_send (test.server, "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready");
+  cachet_test_server_expect (test.server, "A0001 STARTTLS");
+  cachet_test_server_send_raw (test.server,
+                               "A0001 OK begin STARTTLS now.\r\n"
+                               "* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN\r\n"
+                               "A0002 OK capability done.\r\n", -1);
+  cachet_test_server_expect_disconnect (test.server);
+
+  g_assert_false (session_connect (&test, &error));
+  g_assert_error (error, CACHET_NET_ERROR, CACHET_NET_ERROR_STARTTLS_INJECTION);
+  g_assert_cmpuint (cachet_test_credentials_get_lookups (test.credentials), ==, 0);
+  g_assert_false (cachet_imap_session_is_secure (test.session));
+
+  test_finish (&test);
+}
+
+/* EAST IMAP C_1: capabilities in the go-ahead are from before TLS, so they
+ * are forgotten (RFC 9051 §6.2.1) and asked for again over TLS. */
+static void
+test_starttls_capabilities_in_go_ahead (void)
 {
   Test test;
   g_autofree char *auth = authenticate_line ("A0003");
@@ -531,13 +560,10 @@ test_starttls_injection (void)
   if (!test_init (&test, "imap", PASSWORD))
     return;
 
-  /* The go-ahead carries capabilities (which must be forgotten: RFC 9051
-   * §6.2.1) and is followed in the same segment by an injected response. */
   cachet_test_server_send (test.server, "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready");
   cachet_test_server_expect (test.server, "A0001 STARTTLS");
-  cachet_test_server_send_raw (test.server,
-                               "A0001 OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN] Begin TLS\r\n"
-                               "* CAPABILITY IMAP4rev1 AUTH=LOGIN\r\n", -1);
+  cachet_test_server_send (test.server,
+                           "A0001 OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN] Begin TLS");
   cachet_test_server_start_tls (test.server);
   cachet_test_server_expect (test.server, "A0002 CAPABILITY");
   cachet_test_server_send (test.server, "* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN");
@@ -546,11 +572,40 @@ test_starttls_injection (void)
   cachet_test_server_send (test.server, "A0003 OK [CAPABILITY IMAP4rev1] Logged in");
   cachet_test_server_expect_disconnect (test.server);
 
-  g_test_expect_message ("cachet-engine", G_LOG_LEVEL_WARNING, "*before the TLS handshake*");
   session_connect_ok (&test);
-  g_test_assert_expected_messages ();
-  g_assert_true (cachet_imap_session_get_starttls_injection (test.session));
   g_assert_false (cachet_imap_session_has_capability (test.session, "AUTH=LOGIN"));
+
+  test_finish (&test);
+}
+
+/* The client's side of command injection: it sends nothing behind STARTTLS,
+ * even with LITERAL+ and SASL-IR offered (a server would run pipelined
+ * commands after the handshake, as if sent over TLS). The slow go-ahead
+ * gives any pipelined command time to arrive, and the scripted server fails
+ * the handshake on any plaintext byte it finds there. */
+static void
+test_starttls_no_pipelining (void)
+{
+  Test test;
+  g_autofree char *auth = authenticate_line ("A0003");
+
+  if (!test_init (&test, "imap", PASSWORD))
+    return;
+
+  cachet_test_server_send (test.server,
+                           "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN STARTTLS] ready");
+  cachet_test_server_expect (test.server, "A0001 STARTTLS");
+  cachet_test_server_delay (test.server, 100);
+  cachet_test_server_send (test.server, "A0001 OK Begin TLS negotiation now");
+  cachet_test_server_start_tls (test.server);
+  cachet_test_server_expect (test.server, "A0002 CAPABILITY");
+  cachet_test_server_send (test.server, "* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN");
+  cachet_test_server_send (test.server, "A0002 OK done");
+  cachet_test_server_expect (test.server, auth);
+  cachet_test_server_send (test.server, "A0003 OK [CAPABILITY IMAP4rev1] Logged in");
+  cachet_test_server_expect_disconnect (test.server);
+
+  session_connect_ok (&test);
 
   test_finish (&test);
 }
@@ -1181,6 +1236,132 @@ collect_message (CachetImapFetchResult *result,
                                                 body != NULL ? g_bytes_get_size (body) : 0));
   if (sink->cancel_after_first != NULL)
     g_cancellable_cancel (sink->cancel_after_first);
+}
+
+/* A literal that arrives in pieces, each in its own segment, with pauses
+ * between them and the parts around it: the body is given once, whole. */
+static void
+test_fetch_literal_split (void)
+{
+  Test test;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CachetImapSelectResult) selected = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *head = g_strdup_printf ("* 1 FETCH (UID 10 BODY[] {%zu}\r\n", strlen (BODY_1));
+  static const guint32 uids[] = { 10 };
+  const gsize cut = strlen (BODY_1) / 2;
+  gsize size;
+  const char *data;
+
+  if (!test_init (&test, "imaps", PASSWORD))
+    return;
+
+  script_login (&test, "IMAP4rev1");
+  script_select_inbox (&test, "A0002", "");
+  cachet_test_server_expect (test.server, "A0003 UID FETCH 10 (UID BODY.PEEK[])");
+  cachet_test_server_send_raw (test.server, head, (gssize) strlen (head) - 3);
+  cachet_test_server_delay (test.server, 20);
+  cachet_test_server_send_raw (test.server, head + strlen (head) - 3, -1);
+  cachet_test_server_delay (test.server, 20);
+  cachet_test_server_send_raw (test.server, BODY_1, (gssize) cut);
+  cachet_test_server_delay (test.server, 20);
+  cachet_test_server_send_raw (test.server, &BODY_1[cut], -1);
+  cachet_test_server_delay (test.server, 20);
+  cachet_test_server_send_raw (test.server, ")\r\nA0003 OK Fe", -1);
+  cachet_test_server_delay (test.server, 20);
+  cachet_test_server_send_raw (test.server, "tch completed\r\n", -1);
+  cachet_test_server_expect_disconnect (test.server);
+
+  session_connect_ok (&test);
+  selected = session_select (&test, "INBOX", NULL, &error);
+  g_assert_no_error (error);
+  results = session_fetch (&test, uids, G_N_ELEMENTS (uids), CACHET_IMAP_FETCH_BODY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 1);
+  data = g_bytes_get_data (cachet_imap_fetch_result_get_body (g_ptr_array_index (results, 0)),
+                           &size);
+  g_assert_cmpmem (data, size, BODY_1, strlen (BODY_1));
+
+  test_finish (&test);
+}
+
+/* Untagged responses may come at any time (RFC 9051 §7): between the
+ * responses of a command, before its tagged answer. They are reported as
+ * changes and do not disturb the command. */
+static void
+test_fetch_untagged_interleaved (void)
+{
+  Test test;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CachetImapSelectResult) selected = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  static const guint32 uids[] = { 10, 12 };
+
+  if (!test_init (&test, "imaps", PASSWORD))
+    return;
+
+  script_login (&test, "IMAP4rev1");
+  script_select_inbox (&test, "A0002", "");
+  cachet_test_server_expect (test.server, "A0003 UID FETCH 10,12 (UID FLAGS)");
+  cachet_test_server_send (test.server, "* 4 EXISTS");
+  cachet_test_server_send (test.server, "* 1 FETCH (UID 10 FLAGS (\\Seen))");
+  cachet_test_server_send (test.server, "* OK Still here");
+  cachet_test_server_send (test.server, "* 2 EXPUNGE");
+  cachet_test_server_send (test.server, "* 2 FETCH (UID 12 FLAGS ())");
+  cachet_test_server_send (test.server, "* 0 RECENT");
+  cachet_test_server_send (test.server, "A0003 OK Fetch completed");
+  cachet_test_server_expect_disconnect (test.server);
+
+  session_connect_ok (&test);
+  selected = session_select (&test, "INBOX", NULL, &error);
+  g_assert_no_error (error);
+  results = session_fetch (&test, uids, G_N_ELEMENTS (uids), CACHET_IMAP_FETCH_FLAGS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 2);
+  g_assert_cmpuint (cachet_imap_fetch_result_get_uid (g_ptr_array_index (results, 0)), ==, 10);
+  g_assert_cmpuint (cachet_imap_fetch_result_get_uid (g_ptr_array_index (results, 1)), ==, 12);
+  /* Message 2, whose UID the session had not learnt, went; UID 12 is now
+   * message 2. */
+  g_assert_cmpuint (cachet_imap_session_lookup_uid (test.session, 2), ==, 12);
+  assert_events (&test, "exists 4", "expunged 2 uid 0", NULL);
+
+  test_finish (&test);
+}
+
+/* BAD answers one command: it fails with the server's text, and the session
+ * goes on. */
+static void
+test_command_bad (void)
+{
+  Test test;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CachetImapSelectResult) selected = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  static const guint32 uids[] = { 10 };
+
+  if (!test_init (&test, "imaps", PASSWORD))
+    return;
+
+  script_login (&test, "IMAP4rev1");
+  script_select_inbox (&test, "A0002", "");
+  cachet_test_server_expect (test.server, "A0003 UID FETCH 10 (UID FLAGS)");
+  cachet_test_server_send (test.server, "A0003 BAD Error in IMAP command UID FETCH: Invalid arguments");
+  cachet_test_server_expect (test.server, "A0004 NOOP");
+  cachet_test_server_send (test.server, "A0004 OK NOOP completed");
+  cachet_test_server_expect_disconnect (test.server);
+
+  session_connect_ok (&test);
+  selected = session_select (&test, "INBOX", NULL, &error);
+  g_assert_no_error (error);
+  results = session_fetch (&test, uids, G_N_ELEMENTS (uids), CACHET_IMAP_FETCH_FLAGS, &error);
+  g_assert_null (results);
+  g_assert_error (error, CACHET_IMAP_ERROR, CACHET_IMAP_ERROR_SERVER_BAD);
+  g_assert_nonnull (strstr (error->message, "Invalid arguments"));
+  g_clear_error (&error);
+  g_assert_true (session_noop (&test, &error));
+  g_assert_no_error (error);
+
+  test_finish (&test);
 }
 
 static void
@@ -2427,6 +2608,9 @@ main (int   argc,
   g_test_add_data_func ("/imap/session/starttls/refused-continuation", "+ go ahead",
                         test_starttls_refused);
   g_test_add_func ("/imap/session/starttls/injection", test_starttls_injection);
+  g_test_add_func ("/imap/session/starttls/capabilities-in-go-ahead",
+                   test_starttls_capabilities_in_go_ahead);
+  g_test_add_func ("/imap/session/starttls/no-pipelining", test_starttls_no_pipelining);
   g_test_add_func ("/imap/session/starttls/preauth", test_starttls_preauth);
   g_test_add_func ("/imap/session/starttls/pre-tls-data", test_starttls_pre_tls_data_ignored);
   g_test_add_data_func ("/imap/session/login/literal", GINT_TO_POINTER (FALSE), test_login_literal);
@@ -2446,6 +2630,9 @@ main (int   argc,
                    test_select_qresync_without_closed);
   g_test_add_func ("/imap/session/fetch/bodies", test_fetch_bodies);
   g_test_add_func ("/imap/session/fetch/batches-streamed", test_fetch_batches_streamed);
+  g_test_add_func ("/imap/session/fetch/literal-split", test_fetch_literal_split);
+  g_test_add_func ("/imap/session/fetch/untagged-interleaved", test_fetch_untagged_interleaved);
+  g_test_add_func ("/imap/session/failure/command-bad", test_command_bad);
   g_test_add_func ("/imap/session/fetch/changes", test_fetch_changes);
   g_test_add_func ("/imap/session/fetch/changes-without-condstore",
                    test_fetch_changes_without_condstore);

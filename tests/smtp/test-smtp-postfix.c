@@ -258,7 +258,6 @@ assert_round_trip (const char *scheme,
   g_assert_true (session_connect (session, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cachet_smtp_session_get_auth_mechanism (session), ==, "PLAIN");
-  g_assert_false (cachet_smtp_session_get_tls_warning (session));
   g_assert_true (cachet_smtp_session_has_extension (session, "PIPELINING"));
   g_assert_true (cachet_smtp_session_has_extension (session, "8BITMIME"));
   g_assert_true (cachet_smtp_session_has_extension (session, "DSN"));

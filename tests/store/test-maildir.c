@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <utime.h>
 
 #include <glib/gstdio.h>
 
@@ -306,6 +307,28 @@ test_remove (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
+/* What a crash leaves in tmp/ goes once it is old enough that nobody can
+ * still be writing it; a file being written now stays. */
+static void
+test_stale_tmp (void)
+{
+  g_autoptr(CachetMaildir) maildir = new_maildir ("stale-tmp");
+  g_autofree char *stale = g_build_filename (cachet_maildir_get_path (maildir), "tmp", "stale", NULL);
+  g_autofree char *fresh = g_build_filename (cachet_maildir_get_path (maildir), "tmp", "fresh", NULL);
+  gint64 two_days_ago = g_get_real_time () / G_USEC_PER_SEC - 2 * 24 * 60 * 60;
+  struct utimbuf old_times = { (time_t) two_days_ago, (time_t) two_days_ago };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (stale, sample_message, -1, NULL));
+  g_assert_true (g_file_set_contents (fresh, sample_message, -1, NULL));
+  g_assert_cmpint (g_utime (stale, &old_times), ==, 0);
+
+  g_assert_true (cachet_maildir_remove_stale_tmp (maildir, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_invalid_filenames (void)
 {
@@ -417,6 +440,7 @@ main (int    argc,
   g_test_add_func ("/store/maildir/flags", test_flags);
   g_test_add_func ("/store/maildir/locate", test_locate);
   g_test_add_func ("/store/maildir/remove", test_remove);
+  g_test_add_func ("/store/maildir/stale-tmp", test_stale_tmp);
   g_test_add_func ("/store/maildir/invalid-filenames", test_invalid_filenames);
   g_test_add_func ("/store/maildir/foreign-files", test_foreign_files);
   g_test_add_func ("/store/maildir/folder-names", test_folder_names);

@@ -99,7 +99,6 @@ struct _CachetImapSession
   gboolean                   tls_upgrade_pending;
   gboolean                   tls_handshaking;
   gboolean                   has_client_certificate;
-  gboolean                   starttls_injection;
 
   GHashTable                *capabilities;
   char                     **capability_list;
@@ -1878,10 +1877,7 @@ on_tls_started (GObject      *source,
 
   self->tls_upgrade_pending = FALSE;
   self->tls_handshaking = FALSE;
-  /* Bytes the server slipped in after its go-ahead were dropped by the
-   * connection (which logged a warning); say so, and forget everything
-   * learnt before TLS. */
-  self->starttls_injection = cachet_connection_get_discarded_bytes (self->connection) > 0;
+  /* Forget everything learnt before TLS. */
   g_clear_object (&self->parser);
   self->parser = cachet_imap_parser_new (&self->limits);
   clear_capabilities (self);
@@ -2998,22 +2994,6 @@ cachet_imap_session_is_enabled (CachetImapSession *self,
   if (g_ascii_strcasecmp (extension, "UTF8=ACCEPT") == 0)
     return self->utf8_enabled;
   return FALSE;
-}
-
-/**
- * cachet_imap_session_get_starttls_injection:
- *
- * Returns: %TRUE if the server (or someone on the path) sent data between
- *   its STARTTLS answer and the TLS handshake. That data was dropped, the
- *   session went on over TLS, and a warning was logged; the interface can
- *   tell the user that the network may be tampered with.
- */
-gboolean
-cachet_imap_session_get_starttls_injection (CachetImapSession *self)
-{
-  g_return_val_if_fail (CACHET_IS_IMAP_SESSION (self), FALSE);
-
-  return self->starttls_injection;
 }
 
 /**

@@ -106,7 +106,6 @@ gboolean               cachet_imap_session_has_capability         (CachetImapSes
 char                 **cachet_imap_session_dup_capabilities       (CachetImapSession *self);
 gboolean               cachet_imap_session_is_enabled             (CachetImapSession *self,
                                                                    const char        *extension);
-gboolean               cachet_imap_session_get_starttls_injection (CachetImapSession *self);
 gboolean               cachet_imap_session_is_secure              (CachetImapSession *self);
 
 const char         *cachet_imap_session_get_selected_mailbox (CachetImapSession *self);

@@ -57,7 +57,6 @@ struct _CachetConnection
   GIOStream *base;                /* the TCP connection */
   GTlsConnection *tls;            /* set once a handshake has verified the server */
   GByteArray *input;              /* received and not yet returned; never past one line + one chunk */
-  gsize discarded_bytes;
   GTlsCertificate *peer_certificate;
   GTlsCertificateFlags peer_certificate_errors;
   gboolean received_over_tls;
@@ -648,27 +647,19 @@ cachet_connection_connect_finish (CachetConnection  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Whatever the server sent before the handshake has already arrived in the
- * kernel's buffer; TLS records cannot be among it, since the server may only
- * speak TLS after our ClientHello. A bounded number of reads: a server that
- * keeps streaming fails the handshake anyway. */
-static gsize
-drain_plaintext (CachetConnection *self)
+/* Whether the server sent anything after its STARTTLS go-ahead: unread
+ * input, or bytes already waiting in the kernel's buffer (one non-blocking
+ * read tells). TLS records cannot be among them, since the server may only
+ * speak TLS after our ClientHello. */
+static gboolean
+has_plaintext_after_go_ahead (CachetConnection *self)
 {
   GPollableInputStream *input = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (self->base));
-  guint8 buffer[4096];
-  gsize drained = 0;
+  guint8 byte;
 
-  for (guint i = 0; i < 16; i++)
-    {
-      gssize n = g_pollable_input_stream_read_nonblocking (input, buffer, sizeof buffer,
-                                                           NULL, NULL);
-      if (n <= 0)
-        break;
-      drained += (gsize) n;
-    }
-
-  return drained;
+  if (self->input->len > 0)
+    return TRUE;
+  return g_pollable_input_stream_read_nonblocking (input, &byte, 1, NULL, NULL) > 0;
 }
 
 /**
@@ -680,12 +671,15 @@ drain_plaintext (CachetConnection *self)
  * Upgrades a STARTTLS connection, once the protocol has sent its STARTTLS
  * command and read the server's positive answer, and nothing else.
  *
- * Every byte the server sent after that answer and before the handshake is
- * dropped, never handed to the protocol: it can only be an attempt to inject
- * responses that would then look as if they came over TLS (CVE-2011-0411 and
- * its many successors). Dropping logs a warning and is counted by
- * cachet_connection_get_discarded_bytes(). The protocol must then forget
- * everything it learnt before TLS, capabilities included, and ask again.
+ * A server never sends anything between that answer and the handshake
+ * (RFC 3207 §4, RFC 9051 §6.2.1). Bytes there can only be someone on the path
+ * injecting responses that would then look as if they came over TLS
+ * (CVE-2011-0411 and its many successors): the upgrade then fails with
+ * %CACHET_NET_ERROR_STARTTLS_INJECTION, before any handshake, and the
+ * connection must be closed. Bytes that arrive later still end the connection,
+ * since they break the handshake. Either way, nothing received in plaintext is
+ * ever returned once TLS is up; the protocol must also forget everything it
+ * learnt before TLS, capabilities included, and ask again.
  */
 void
 cachet_connection_start_tls_async (CachetConnection    *self,
@@ -694,7 +688,6 @@ cachet_connection_start_tls_async (CachetConnection    *self,
                                    gpointer             user_data)
 {
   GTask *task;
-  gsize discarded;
 
   g_return_if_fail (CACHET_IS_CONNECTION (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -702,18 +695,22 @@ cachet_connection_start_tls_async (CachetConnection    *self,
   g_return_if_fail (self->base != NULL && self->tls == NULL);
   g_return_if_fail (!self->reading && !self->writing);
 
-  discarded = self->input->len + drain_plaintext (self);
-  g_byte_array_set_size (self->input, 0);
-  if (discarded > 0)
-    {
-      self->discarded_bytes += discarded;
-      g_warning ("Discarded %" G_GSIZE_FORMAT " bytes that %s sent before the TLS handshake: "
-                 "STARTTLS response injection attempt",
-                 discarded, cachet_server_address_get_host (self->address));
-    }
-
   task = operation_new (self, OPERATION_START_TLS, cancellable, callback, user_data,
                         cachet_connection_start_tls_async);
+  if (has_plaintext_after_go_ahead (self))
+    {
+      g_byte_array_set_size (self->input, 0);
+      operation_return_error (task, g_error_new (CACHET_NET_ERROR, CACHET_NET_ERROR_STARTTLS_INJECTION,
+                                                 _("The server %s sent unexpected data just before "
+                                                   "encrypting the connection: someone on the "
+                                                   "network may be tampering with it. Cachet "
+                                                   "disconnected without signing in. Try again "
+                                                   "from another network, and tell your operator "
+                                                   "if it keeps happening."),
+                                                 cachet_server_address_get_host (self->address)));
+      return;
+    }
+
   handshake (task);
 }
 
@@ -1162,21 +1159,6 @@ cachet_connection_is_secure (CachetConnection *self)
   g_return_val_if_fail (CACHET_IS_CONNECTION (self), FALSE);
 
   return self->tls != NULL;
-}
-
-/**
- * cachet_connection_get_discarded_bytes:
- *
- * Returns: how many bytes the server sent between its STARTTLS answer and the
- *   handshake, which were dropped; anything but 0 means someone tried to
- *   inject responses
- */
-gsize
-cachet_connection_get_discarded_bytes (CachetConnection *self)
-{
-  g_return_val_if_fail (CACHET_IS_CONNECTION (self), 0);
-
-  return self->discarded_bytes;
 }
 
 /**

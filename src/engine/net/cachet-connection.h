@@ -108,7 +108,6 @@ gboolean              cachet_connection_close_finish                (CachetConne
                                                                      GError              **error);
 
 gboolean              cachet_connection_is_secure                   (CachetConnection     *self);
-gsize                 cachet_connection_get_discarded_bytes         (CachetConnection     *self);
 GTlsCertificate      *cachet_connection_get_peer_certificate        (CachetConnection     *self);
 GTlsCertificateFlags  cachet_connection_get_peer_certificate_errors (CachetConnection     *self);
 GTlsProtocolVersion   cachet_connection_get_protocol_version        (CachetConnection     *self);

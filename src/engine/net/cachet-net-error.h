@@ -54,6 +54,9 @@ G_BEGIN_DECLS
  *   the account's credentials can use
  * @CACHET_NET_ERROR_SASL_PROTOCOL: the server sent a SASL challenge that is not
  *   valid base64 or was not expected at this step
+ * @CACHET_NET_ERROR_STARTTLS_INJECTION: the server sent data between its
+ *   STARTTLS go-ahead and the TLS handshake, which only an attacker injecting
+ *   responses does; the connection must be closed
  *
  * Errors of the network layer: addresses, trust, client identities, the
  * connection itself and SASL. GIO errors that are already precise (connection
@@ -82,6 +85,7 @@ typedef enum
   CACHET_NET_ERROR_SASL_INVALID_CREDENTIALS,
   CACHET_NET_ERROR_SASL_NO_MECHANISM,
   CACHET_NET_ERROR_SASL_PROTOCOL,
+  CACHET_NET_ERROR_STARTTLS_INJECTION,
 } CachetNetError;
 
 GQuark cachet_net_error_quark (void);

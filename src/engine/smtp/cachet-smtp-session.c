@@ -30,9 +30,9 @@
  *   without ESMTP can neither encrypt nor authenticate). On a `smtp://`
  *   address STARTTLS is mandatory: not offered or refused, the session ends
  *   with %CACHET_NET_ERROR_STARTTLS_REFUSED before anything else is sent.
- *   Whatever the server sent before the handshake is dropped by the
- *   connection (see cachet_smtp_session_get_tls_warning()), everything
- *   learnt before TLS is forgotten, and EHLO is said again. It then signs in
+ *   Anything the server sends between its go-ahead and the handshake ends
+ *   the session (%CACHET_NET_ERROR_STARTTLS_INJECTION); everything learnt
+ *   before TLS is forgotten, and EHLO is said again. It then signs in
  *   with the strongest mechanism both sides have (EXTERNAL with a client
  *   certificate, OAUTHBEARER or XOAUTH2 with a token, PLAIN, LOGIN), with an
  *   initial response when it fits in a command line, the password coming from
@@ -111,7 +111,6 @@ struct _CachetSmtpSession
   CachetSmtpReply *last_reply;
   GHashTable *extensions;         /* upper-case keyword -> parameters ("" if none) */
   const char *auth_mechanism;     /* static string, once signed in */
-  gboolean tls_warning;
 
   /* The continuation of the read or write in progress: one operation at a
    * time, and within it one read or one write. */
@@ -815,10 +814,7 @@ on_tls (GObject      *source,
       return;
     }
 
-  /* The connection dropped (and logged) what came before the handshake;
-   * what we learnt in plaintext is forgotten all the same. */
-  if (cachet_connection_get_discarded_bytes (self->connection) > 0)
-    self->tls_warning = TRUE;
+  /* What we learnt in plaintext is forgotten. */
   g_clear_pointer (&self->extensions, g_hash_table_unref);
   cachet_smtp_reply_parser_set_enhanced_status_codes (self->parser, FALSE);
   cachet_smtp_reply_parser_reset (self->parser);
@@ -2060,22 +2056,6 @@ cachet_smtp_session_get_auth_mechanism (CachetSmtpSession *self)
   g_return_val_if_fail (CACHET_IS_SMTP_SESSION (self), NULL);
 
   return cachet_smtp_session_is_connected (self) ? self->auth_mechanism : NULL;
-}
-
-/**
- * cachet_smtp_session_get_tls_warning:
- *
- * Returns: %TRUE if the server (or someone between) sent bytes after agreeing
- *   to STARTTLS and before the handshake: they were dropped, the session is
- *   safe, but it is an attempt at response injection worth reporting to the
- *   operator
- */
-gboolean
-cachet_smtp_session_get_tls_warning (CachetSmtpSession *self)
-{
-  g_return_val_if_fail (CACHET_IS_SMTP_SESSION (self), FALSE);
-
-  return self->tls_warning;
 }
 
 /**

@@ -88,7 +88,6 @@ const char        *cachet_smtp_session_get_extension_parameters (CachetSmtpSessi
                                                                  const char                 *keyword);
 guint64            cachet_smtp_session_get_max_message_size     (CachetSmtpSession          *self);
 const char        *cachet_smtp_session_get_auth_mechanism       (CachetSmtpSession          *self);
-gboolean           cachet_smtp_session_get_tls_warning          (CachetSmtpSession          *self);
 CachetSmtpReply   *cachet_smtp_session_get_last_reply           (CachetSmtpSession          *self);
 
 G_END_DECLS

@@ -42,6 +42,8 @@
 #define MAX_FILENAME_LENGTH 255
 /* Folder names become directory names; a longer encoding is hashed. */
 #define MAX_DIRNAME_LENGTH 240
+/* A file in tmp/ this old was left by a crash, not being written. */
+#define STALE_TMP_SECONDS (36 * 60 * 60)
 
 struct _CachetMaildir
 {
@@ -1032,6 +1034,46 @@ cachet_maildir_list (CachetMaildir  *self,
     }
 
   return g_steal_pointer (&entries);
+}
+
+/**
+ * cachet_maildir_remove_stale_tmp:
+ * @self: a #CachetMaildir
+ * @error: return location for a #GError
+ *
+ * Removes what a crash left in tmp/: files not touched for 36 hours, as the
+ * Maildir specification advises. A younger file may still be being written
+ * by another thread or process. Blocking: call from a worker.
+ *
+ * Returns: %TRUE unless tmp/ could not be read.
+ */
+gboolean
+cachet_maildir_remove_stale_tmp (CachetMaildir  *self,
+                                 GError        **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  gint64 oldest_kept = g_get_real_time () / G_USEC_PER_SEC - STALE_TMP_SECONDS;
+  const char *name;
+
+  g_return_val_if_fail (CACHET_IS_MAILDIR (self), FALSE);
+
+  dir = g_dir_open (self->tmp_dir, 0, error);
+  if (dir == NULL)
+    {
+      _cachet_store_hide_path (error, _("Cannot list the mail folder"));
+      return FALSE;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (self->tmp_dir, name, NULL);
+      GStatBuf buf;
+
+      if (g_lstat (path, &buf) == 0 && S_ISREG (buf.st_mode) && (gint64) buf.st_mtime < oldest_kept)
+        g_unlink (path);
+    }
+
+  return TRUE;
 }
 
 /**

@@ -84,6 +84,8 @@ gboolean       cachet_maildir_remove             (CachetMaildir       *self,
 GPtrArray     *cachet_maildir_list               (CachetMaildir       *self,
                                                   GCancellable        *cancellable,
                                                   GError             **error);
+gboolean       cachet_maildir_remove_stale_tmp   (CachetMaildir       *self,
+                                                  GError             **error);
 
 char          *cachet_maildir_encode_folder_name (const char          *name);
 char          *cachet_maildir_decode_folder_name (const char          *dirname);
