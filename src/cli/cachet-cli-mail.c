@@ -354,6 +354,10 @@ cachet_cli_sync (int    argc,
       json_builder_add_int_value (builder, report.flags_changed);
       json_builder_set_member_name (builder, "new_in_inbox");
       json_builder_add_int_value (builder, report.new_in_inbox);
+      json_builder_set_member_name (builder, "replayed");
+      json_builder_add_int_value (builder, report.replayed);
+      json_builder_set_member_name (builder, "failed_actions");
+      json_builder_add_int_value (builder, report.failed_actions);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -25,6 +25,10 @@ static const char reindex_summary[] = N_("Rebuild the message index from the mai
 static const char send_summary[] = N_("Send a message");
 static const char sync_summary[] = N_("Download new mail and update the folders");
 static const char outbox_summary[] = N_("List, and send, the messages waiting in the outbox");
+static const char flag_summary[] = N_("Mark messages as read or unread, flagged or not");
+static const char move_summary[] = N_("Move messages to another folder");
+static const char delete_summary[] = N_("Delete messages (to the trash first)");
+static const char pending_summary[] = N_("List the changes waiting for the server, and those it refused");
 
 int
 cachet_cli_parse_options (GOptionContext   *context,
@@ -152,6 +156,24 @@ cachet_cli_find_account (const char *name)
   return account;
 }
 
+/**
+ * cachet_cli_open_store:
+ * @account: an account
+ *
+ * Returns: (transfer full) (nullable): the account's local store, or %NULL
+ *   after telling the user what is wrong
+ */
+CachetStore *
+cachet_cli_open_store (CachetAccount *account)
+{
+  g_autoptr(GError) error = NULL;
+  CachetStore *store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
+
+  if (store == NULL)
+    cachet_cli_fail (error);
+  return store;
+}
+
 static int
 command_paths (int    argc,
                char **argv)
@@ -194,9 +216,13 @@ command_paths (int    argc,
 
 static const CachetCliCommand commands[] = {
   { "account", cachet_cli_account, account_summary },
+  { "delete", cachet_cli_delete, delete_summary },
+  { "flag", cachet_cli_flag, flag_summary },
   { "messages", cachet_cli_messages, messages_summary },
+  { "move", cachet_cli_move, move_summary },
   { "outbox", cachet_cli_outbox, outbox_summary },
   { "paths", command_paths, paths_summary },
+  { "pending", cachet_cli_pending, pending_summary },
   { "reindex", cachet_cli_reindex, reindex_summary },
   { "send", cachet_cli_send, send_summary },
   { "show", cachet_cli_show, show_summary },

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cachet-account-list.h"
+#include "cachet-store.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +51,7 @@ void               cachet_cli_result_cb        (GObject                 *source,
 GAsyncResult      *cachet_cli_wait             (GAsyncResult           **result);
 CachetAccountList *cachet_cli_load_accounts    (void);
 CachetAccount     *cachet_cli_find_account     (const char              *name);
+CachetStore       *cachet_cli_open_store       (CachetAccount           *account);
 
 int                cachet_cli_account          (int                      argc,
                                                 char                   **argv);
@@ -64,6 +66,14 @@ int                cachet_cli_sync             (int                      argc,
 int                cachet_cli_send             (int                      argc,
                                                 char                   **argv);
 int                cachet_cli_outbox           (int                      argc,
+                                                char                   **argv);
+int                cachet_cli_flag             (int                      argc,
+                                                char                   **argv);
+int                cachet_cli_move             (int                      argc,
+                                                char                   **argv);
+int                cachet_cli_delete           (int                      argc,
+                                                char                   **argv);
+int                cachet_cli_pending          (int                      argc,
                                                 char                   **argv);
 
 G_END_DECLS

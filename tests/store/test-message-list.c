@@ -153,6 +153,37 @@ test_message_list_lazy_newest_first (void)
   }
 }
 
+/* After a reload a selected message is found again near where it was, even
+ * when new mail pushed it onto another page; one far away is not looked for. */
+static void
+test_message_list_find (void)
+{
+  g_autoptr(CachetStore) store = open_store ("find");
+  g_autoptr(CachetMessageList) list = cachet_message_list_new (store, "INBOX");
+  g_autoptr(GError) error = NULL;
+  guint position = G_MAXUINT;
+
+  add_folder (store, "INBOX", NULL);
+  for (guint32 uid = 1; uid <= N_MESSAGES; uid++)
+    add_message (store, uid);
+  g_assert_true (cachet_message_list_reload (list, &error));
+  g_assert_no_error (error);
+
+  /* Newest first: UID 250 is at 50. */
+  g_assert_true (cachet_message_list_find (list, 250, 50, &position));
+  g_assert_cmpuint (position, ==, N_MESSAGES - 250);
+
+  for (guint32 uid = N_MESSAGES + 1; uid <= N_MESSAGES + 100; uid++)
+    add_message (store, uid);
+  g_assert_true (cachet_message_list_reload (list, &error));
+  g_assert_true (cachet_message_list_find (list, 250, 50, &position));
+  g_assert_cmpuint (position, ==, N_MESSAGES + 100 - 250);
+  g_assert_true (cachet_message_list_find (list, 1, N_MESSAGES, &position));
+  g_assert_cmpuint (position, ==, N_MESSAGES + 99);
+
+  g_assert_false (cachet_message_list_find (list, 12345, 0, &position));
+}
+
 static void
 test_store_list_uids (void)
 {
@@ -201,6 +232,7 @@ main (int    argc,
 
   g_test_add_func ("/store/folder-list/order", test_folder_list_order);
   g_test_add_func ("/store/message-list/lazy-newest-first", test_message_list_lazy_newest_first);
+  g_test_add_func ("/store/message-list/find", test_message_list_find);
   g_test_add_func ("/store/message-list/unknown-folder", test_message_list_unknown_folder);
   g_test_add_func ("/store/uids/list", test_store_list_uids);
 

@@ -160,7 +160,7 @@ test_migrate (void)
   g_autoptr(CachetStore) too_new = NULL;
 
   version = query_text (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "1|\n");
+  g_assert_cmpstr (version, ==, "2|\n");
   journal = query_text (path, "PRAGMA journal_mode");
   g_assert_cmpstr (journal, ==, "wal|\n");
   tables = query_text (path, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN "
@@ -446,6 +446,48 @@ test_file_before_row (void)
   g_assert_no_error (error);
   g_assert_cmphex (cachet_message_info_get_flags (info), ==, CACHET_MESSAGE_FLAG_SEEN);
   g_assert_cmpint (cachet_message_info_get_internal_date (info), ==, 1768469400);
+}
+
+/* A delivery whose row never came (a crash, a full disk) is not written a
+ * second time when the message comes again, in this process or the next:
+ * the file left behind gets its row first. */
+static void
+test_file_without_row_taken_again (void)
+{
+  g_autoptr(GBytes) raw = load_data_file ("plain-utf8.eml");
+  g_autoptr(GError) error = NULL;
+
+  for (guint restart = 0; restart < 2; restart++)
+    {
+      g_autofree char *name = g_strdup_printf ("taken-again-%u", restart);
+      g_autoptr(CachetStore) store = open_store (name);
+      g_autoptr(CachetMessageInfo) info = NULL;
+      g_autofree char *path = index_path (store);
+      g_autofree char *cur = folder_cur_dir (store, "INBOX");
+      g_autofree char *rows = NULL;
+
+      add_folder (store, "INBOX", UIDVALIDITY);
+      exec_sql (path, "CREATE TRIGGER crash BEFORE INSERT ON messages "
+                      "BEGIN SELECT RAISE (ABORT, 'simulated crash'); END");
+      info = cachet_store_add_message (store, "INBOX", UIDVALIDITY, 78, raw, 0, NULL, 0, 0, NULL, &error);
+      g_assert_null (info);
+      g_clear_error (&error);
+      exec_sql (path, "DROP TRIGGER crash");
+      g_assert_cmpuint (count_dir (cur), ==, 1);
+
+      if (restart == 1)
+        {
+          g_clear_object (&store);
+          store = open_store (name);
+        }
+      info = cachet_store_add_message (store, "INBOX", UIDVALIDITY, 78, raw, 0, NULL, 0, 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (info);
+      g_assert_cmpstr (cachet_message_info_get_subject (info), !=, NULL);
+      g_assert_cmpuint (count_dir (cur), ==, 1);
+      rows = query_text (path, "SELECT count (*) FROM messages");
+      g_assert_cmpstr (rows, ==, "1|\n");
+    }
 }
 
 static void
@@ -1125,6 +1167,7 @@ main (int    argc,
   g_test_add_func ("/store/index/add-unparsable", test_add_unparsable);
   g_test_add_func ("/store/index/uidvalidity-mismatch", test_uidvalidity_mismatch);
   g_test_add_func ("/store/index/file-before-row", test_file_before_row);
+  g_test_add_func ("/store/index/file-without-row-taken-again", test_file_without_row_taken_again);
   g_test_add_func ("/store/index/flags", test_flags);
   g_test_add_func ("/store/index/expunge", test_expunge);
   g_test_add_func ("/store/index/uidvalidity-change", test_uidvalidity_change);

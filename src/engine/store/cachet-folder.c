@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "cachet-folder.h"
 
 /* A folder as lists show it: an immutable snapshot of the index, replaced
@@ -61,6 +63,22 @@ const char *
 cachet_folder_get_name (CachetFolder *self)
 {
   g_return_val_if_fail (CACHET_IS_FOLDER (self), NULL);
+  return self->name;
+}
+
+/**
+ * cachet_folder_get_display_name:
+ *
+ * Returns: the name to show: the server's name, but the inbox's in the
+ *   user's language, since IMAP calls it "INBOX" on every server.
+ */
+const char *
+cachet_folder_get_display_name (CachetFolder *self)
+{
+  g_return_val_if_fail (CACHET_IS_FOLDER (self), NULL);
+
+  if (g_ascii_strcasecmp (self->name, "INBOX") == 0)
+    return _("Inbox");
   return self->name;
 }
 

@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (CachetFolder, cachet_folder, CACHET, FOLDER, GObject)
 
 CachetFolder *cachet_folder_new_from_info     (const CachetFolderInfo *info);
 const char   *cachet_folder_get_name          (CachetFolder           *self);
+const char   *cachet_folder_get_display_name  (CachetFolder           *self);
 const char   *cachet_folder_get_special_use   (CachetFolder           *self);
 guint         cachet_folder_get_unread_count  (CachetFolder           *self);
 int           cachet_folder_compare           (CachetFolder           *a,

@@ -14,6 +14,8 @@
 
 #define PAGE_SIZE    128
 #define MAX_PAGES    16
+/* How far, in pages each way, a message is looked for after a reload. */
+#define FIND_REACH_PAGES 3
 
 typedef struct
 {
@@ -155,6 +157,67 @@ load_page (CachetMessageList *self,
   return page;
 }
 
+static Page *
+get_page (CachetMessageList *self,
+          guint              first)
+{
+  Page *page = find_page (self, first);
+
+  return page != NULL ? page : load_page (self, first);
+}
+
+/**
+ * cachet_message_list_find:
+ * @uid: a message of the folder
+ * @near: where it was before the last reload
+ * @position: (out): where it is now
+ *
+ * Finds a message again after a reload, to keep it selected. New mail above
+ * it, or messages that left, move it by a few rows only, so the search
+ * starts where it was and reads a few pages around.
+ *
+ * Returns: %TRUE if @uid is within reach of @near
+ */
+gboolean
+cachet_message_list_find (CachetMessageList *self,
+                          guint32            uid,
+                          guint              near,
+                          guint             *position)
+{
+  guint near_page = MIN (near, self->n_items) / PAGE_SIZE;
+
+  g_return_val_if_fail (CACHET_IS_MESSAGE_LIST (self), FALSE);
+  g_return_val_if_fail (position != NULL, FALSE);
+
+  /* Pages in the order near, after, before, then farther after and before:
+   * new mail, the common case, pushes messages down. */
+  for (guint step = 0; step < 2 * FIND_REACH_PAGES + 1; step++)
+    {
+      guint distance = (step + 1) / 2;
+      gboolean after = step % 2 == 1;
+      guint page_index;
+      Page *page;
+
+      if (!after && distance > near_page)
+        continue;
+      page_index = after ? near_page + distance : near_page - distance;
+      if ((guint64) page_index * PAGE_SIZE >= self->n_items)
+        continue;
+
+      page = get_page (self, page_index * PAGE_SIZE);
+      for (guint i = 0; page != NULL && i < page->rows->len; i++)
+        {
+          if (cachet_message_info_get_uid (g_ptr_array_index (page->rows, i)) == uid)
+            {
+              *position = page->first + i;
+              return TRUE;
+            }
+        }
+    }
+
+  return FALSE;
+}
+
 static GType
 cachet_message_list_get_item_type (GListModel *model)
 {
@@ -178,9 +241,7 @@ cachet_message_list_get_item (GListModel *model,
   if (position >= self->n_items)
     return NULL;
 
-  page = find_page (self, first);
-  if (page == NULL)
-    page = load_page (self, first);
+  page = get_page (self, first);
   /* The index may have shrunk since the count: the row is simply gone. */
   if (page == NULL || position - first >= page->rows->len)
     return NULL;

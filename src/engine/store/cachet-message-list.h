@@ -19,5 +19,9 @@ CachetMessageList *cachet_message_list_new        (CachetStore        *store,
 const char        *cachet_message_list_get_folder (CachetMessageList  *self);
 gboolean           cachet_message_list_reload     (CachetMessageList  *self,
                                                    GError            **error);
+gboolean           cachet_message_list_find       (CachetMessageList  *self,
+                                                   guint32             uid,
+                                                   guint               near,
+                                                   guint              *position);
 
 G_END_DECLS

@@ -56,6 +56,8 @@
 #define MAX_QUERY_BYTES          1024
 #define MAX_QUERY_TERMS          16
 #define MAX_PAGE                 10000
+/* RFC 5322's line length limit. */
+#define MAX_MESSAGE_ID_BYTES     998
 #define BUSY_TIMEOUT_MS          5000
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -76,6 +78,9 @@ struct _CachetStore
   GMutex         lock;
   sqlite3       *db;       /* under lock */
   GHashTable    *maildirs; /* folder name -> CachetMaildir, under lock */
+  /* Names of the folders whose files all have their index rows, checked at
+   * the first delivery into the folder; under lock. */
+  GHashTable    *adopted_folders;
 };
 
 static void cachet_store_initable_iface_init (GInitableIface *iface);
@@ -94,8 +99,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *pending_kinds[] = { "add-flags", "remove-flags", "move", "delete", "append" };
+static const char *pending_kinds[] = {
+  "add-flags", "remove-flags", "move", "delete", "append", "delete-by-message-id",
+};
 static const char *pending_states[] = { "queued", "in-progress", "failed" };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (pending_kinds) == CACHET_PENDING_ACTION_DELETE_BY_MESSAGE_ID + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (pending_states) == CACHET_PENDING_ACTION_FAILED + 1);
 
 /* SQLite helpers. The messages of SQLite name tables and constraints, never
  * values, so they can go into a GError. */
@@ -677,7 +687,7 @@ set_aside_locked (CachetStore    *self,
  * Handles a UIDVALIDITY change: the UIDs the store holds for @folder mean
  * nothing any more. Its whole Maildir is moved to lost+found/ (never
  * deleted), its index rows dropped, and its queued actions on UIDs marked
- * failed; appends stay queued. The folder starts again empty. Blocking: call
+ * failed; appends and deletions by Message-ID stay queued. The folder starts again empty. Blocking: call
  * from a worker.
  *
  * Returns: %TRUE on success.
@@ -715,6 +725,7 @@ cachet_store_reset_folder (CachetStore  *self,
     return FALSE;
   /* A fresh object: the old one remembers the old keyword letters. */
   g_hash_table_remove (self->maildirs, folder);
+  g_hash_table_remove (self->adopted_folders, folder);
   maildir = folder_maildir_locked (self, folder, error);
 
   info->uidvalidity = uidvalidity;
@@ -736,7 +747,8 @@ cachet_store_reset_folder (CachetStore  *self,
                           "UPDATE pending_actions "
                           "SET state = 'failed', "
                           "    last_error = 'The server reset the folder (UIDVALIDITY)' "
-                          "WHERE folder_id = ?1 AND kind != 'append' AND uidvalidity != ?2", error);
+                          "WHERE folder_id = ?1 AND uidvalidity != ?2 "
+                          "  AND kind NOT IN ('append', 'delete-by-message-id')", error);
   if (delete_text == NULL || delete_messages == NULL || update_folder == NULL ||
       fail_actions == NULL)
     return FALSE;
@@ -912,6 +924,119 @@ get_message_locked (CachetStore  *self,
   return NULL;
 }
 
+static GArray *
+list_uids_locked (CachetStore  *self,
+                  gint64        folder_id,
+                  GError      **error)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GError) local_error = NULL;
+
+  statement = prepare (self, "SELECT uid FROM messages WHERE folder_id = ?1 ORDER BY uid", error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, folder_id);
+  while (step_row (self, statement, &local_error))
+    {
+      guint32 uid = (guint32) sqlite3_column_int64 (statement, 0);
+
+      g_array_append_val (uids, uid);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&uids);
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const CachetMaildirEntry *entry_a = *(const CachetMaildirEntry * const *) a;
+  const CachetMaildirEntry *entry_b = *(const CachetMaildirEntry * const *) b;
+
+  return strcmp (entry_a->filename, entry_b->filename);
+}
+
+/* Gives a file of the Maildir its index row, as found on disk. */
+static gboolean
+index_entry_locked (CachetStore               *self,
+                    CachetMaildir             *maildir,
+                    gint64                     folder_id,
+                    const CachetMaildirEntry  *entry,
+                    GCancellable              *cancellable,
+                    GError                   **error)
+{
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(CachetMessageSummary) summary = NULL;
+  g_autofree char *keywords = NULL;
+
+  raw = cachet_maildir_read (maildir, entry->filename, cancellable, error);
+  if (raw == NULL)
+    return FALSE;
+  summary = cachet_message_summary_new_from_bytes (raw, NULL);
+  keywords = g_strjoinv (" ", entry->keywords);
+  return insert_message_locked (self, folder_id, entry->uid, entry->filename,
+                                entry->internal_date, entry->size, entry->modseq,
+                                entry->flags, keywords, summary, error);
+}
+
+/* A crash between a delivery and its index row leaves a file the index does
+ * not know: its message would be downloaded and stored a second time, or,
+ * gone from the server meanwhile, never removed. Before the first delivery
+ * into a folder, such files get their rows, as a reindex would give them;
+ * then the sync treats them like any stored message. What a crash left in
+ * tmp/ goes at the same time. */
+static gboolean
+adopt_unindexed_files_locked (CachetStore    *self,
+                              const char     *folder,
+                              gint64          folder_id,
+                              CachetMaildir  *maildir,
+                              GCancellable   *cancellable,
+                              GError        **error)
+{
+  g_autoptr(GHashTable) indexed = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GArray) uids = NULL;
+
+  if (g_hash_table_contains (self->adopted_folders, folder))
+    return TRUE;
+
+  uids = list_uids_locked (self, folder_id, error);
+  entries = uids != NULL ? cachet_maildir_list (maildir, cancellable, error) : NULL;
+  if (entries == NULL || !cachet_maildir_remove_stale_tmp (maildir, error))
+    return FALSE;
+  /* Two files for one UID: the same one is kept on every run, as reindex
+   * does. */
+  g_ptr_array_sort (entries, compare_entries);
+
+  for (guint i = 0; i < uids->len; i++)
+    g_hash_table_add (indexed, GUINT_TO_POINTER (g_array_index (uids, guint32, i)));
+  if (!begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CachetMaildirEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->uid == 0 || g_hash_table_contains (indexed, GUINT_TO_POINTER (entry->uid)))
+        continue;
+      g_hash_table_add (indexed, GUINT_TO_POINTER (entry->uid));
+      if (!index_entry_locked (self, maildir, folder_id, entry, cancellable, error))
+        {
+          rollback (self);
+          return FALSE;
+        }
+    }
+  if (!commit (self, error))
+    return FALSE;
+
+  g_hash_table_add (self->adopted_folders, g_strdup (folder));
+  return TRUE;
+}
+
 /**
  * cachet_store_add_message:
  * @self: a #CachetStore
@@ -983,6 +1108,10 @@ cachet_store_add_message (CachetStore         *self,
 
   if (!lookup_folder_locked (self, folder, uidvalidity, &folder_id, error))
     return NULL;
+  maildir = folder_maildir_locked (self, folder, error);
+  if (maildir == NULL ||
+      !adopt_unindexed_files_locked (self, folder, folder_id, maildir, cancellable, error))
+    return NULL;
   existing = get_message_locked (self, folder_id, uid, &local_error);
   if (existing != NULL)
     return g_steal_pointer (&existing);
@@ -992,9 +1121,6 @@ cachet_store_add_message (CachetStore         *self,
       return NULL;
     }
 
-  maildir = folder_maildir_locked (self, folder, error);
-  if (maildir == NULL)
-    return NULL;
 
   /* 1. The bytes: when deliver returns, the file is in cur/, synced, and so
    *    is the directory. */
@@ -1004,22 +1130,25 @@ cachet_store_add_message (CachetStore         *self,
   if (filename == NULL)
     return NULL;
 
-  /* 2. Only then the index. Should this fail, the file stays and reindex
-   *    finds it (if the UID is added again meanwhile, it keeps one of the
-   *    two files, always the same). */
+  /* 2. Only then the index. Should this fail, the file stays: the next
+   *    delivery into the folder, or a reindex, gives it its row. */
   if (!begin (self, error))
-    return NULL;
+    goto unindexed;
   if (!insert_message_locked (self, folder_id, uid, filename, internal_date,
                               (gint64) g_bytes_get_size (raw), modseq, flags, keywords_text,
                               summary, error))
     {
       rollback (self);
-      return NULL;
+      goto unindexed;
     }
   if (!commit (self, error))
-    return NULL;
+    goto unindexed;
 
   return get_message_locked (self, folder_id, uid, error);
+
+unindexed:
+  g_hash_table_remove (self->adopted_folders, folder);
+  return NULL;
 }
 
 typedef struct
@@ -1039,6 +1168,122 @@ flag_row_clear (FlagRow *row)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FlagRow, flag_row_clear)
+
+static const CachetMessageFlags flag_columns[] = {
+  CACHET_MESSAGE_FLAG_SEEN, CACHET_MESSAGE_FLAG_ANSWERED, CACHET_MESSAGE_FLAG_FLAGGED,
+  CACHET_MESSAGE_FLAG_DELETED, CACHET_MESSAGE_FLAG_DRAFT,
+};
+
+/* The statements that read and write one message's flags. */
+typedef struct
+{
+  CachetMaildir *maildir;
+  gint64         folder_id;
+  sqlite3_stmt  *select;
+  sqlite3_stmt  *update;
+} FlagWriter;
+
+static void
+flag_writer_clear (FlagWriter *writer)
+{
+  g_clear_pointer (&writer->select, sqlite3_finalize);
+  g_clear_pointer (&writer->update, sqlite3_finalize);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FlagWriter, flag_writer_clear)
+
+static gboolean
+flag_writer_init_locked (CachetStore   *self,
+                         FlagWriter    *writer,
+                         const char    *folder,
+                         gint64         folder_id,
+                         GError       **error)
+{
+  writer->folder_id = folder_id;
+  writer->maildir = folder_maildir_locked (self, folder, error);
+  if (writer->maildir == NULL)
+    return FALSE;
+  writer->select = prepare (self,
+                            "SELECT id, filename, modseq, seen, answered, flagged, deleted, draft, "
+                            "       keywords "
+                            "FROM messages WHERE folder_id = ?1 AND uid = ?2", error);
+  if (writer->select == NULL)
+    return FALSE;
+  writer->update = prepare (self,
+                            "UPDATE messages SET filename = ?2, modseq = ?3, seen = ?4, "
+                            "  answered = ?5, flagged = ?6, deleted = ?7, draft = ?8, keywords = ?9 "
+                            "WHERE id = ?1", error);
+  return writer->update != NULL;
+}
+
+/* Fills @row with the message's flags. FALSE without error: no such UID. */
+static gboolean
+flag_writer_read (CachetStore  *self,
+                  FlagWriter   *writer,
+                  guint32       uid,
+                  FlagRow      *row,
+                  GError      **error)
+{
+  sqlite3_reset (writer->select);
+  sqlite3_bind_int64 (writer->select, 1, writer->folder_id);
+  sqlite3_bind_int64 (writer->select, 2, uid);
+  if (!step_row (self, writer->select, error))
+    return FALSE;
+
+  row->id = sqlite3_column_int64 (writer->select, 0);
+  row->filename = dup_column (writer->select, 1);
+  row->modseq = (guint64) sqlite3_column_int64 (writer->select, 2);
+  for (gsize j = 0; j < G_N_ELEMENTS (flag_columns); j++)
+    {
+      if (sqlite3_column_int (writer->select, 3 + (int) j) != 0)
+        row->flags |= flag_columns[j];
+    }
+  row->keywords = dup_column (writer->select, 8);
+  sqlite3_reset (writer->select);
+  return TRUE;
+}
+
+/* Renames the file, then updates the row: the caller's transaction makes
+ * the rows of a batch change together. */
+static gboolean
+flag_writer_write (CachetStore         *self,
+                   FlagWriter          *writer,
+                   const FlagRow       *row,
+                   guint64              modseq,
+                   CachetMessageFlags   flags,
+                   const char * const  *keywords,
+                   GError             **error)
+{
+  g_autofree char *keywords_text = g_strjoinv (" ", (char **) keywords);
+  g_autofree char *new_filename = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (modseq == row->modseq && flags == row->flags && g_strcmp0 (keywords_text, row->keywords) == 0)
+    return TRUE;
+
+  new_filename = cachet_maildir_set_flags (writer->maildir, row->filename, modseq, flags, keywords,
+                                           &local_error);
+  if (new_filename == NULL)
+    {
+      /* A file removed behind our back: the row still follows the server,
+       * reindex will drop it. Anything else is an error. */
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      new_filename = g_strdup (row->filename);
+    }
+
+  sqlite3_reset (writer->update);
+  sqlite3_bind_int64 (writer->update, 1, row->id);
+  bind_text (writer->update, 2, new_filename);
+  sqlite3_bind_int64 (writer->update, 3, (sqlite3_int64) modseq);
+  for (gsize j = 0; j < G_N_ELEMENTS (flag_columns); j++)
+    sqlite3_bind_int (writer->update, 4 + (int) j, (flags & flag_columns[j]) != 0);
+  bind_text (writer->update, 9, keywords_text);
+  return step_done (self, writer->update, error);
+}
 
 /**
  * cachet_store_update_flags:
@@ -1066,9 +1311,7 @@ cachet_store_update_flags (CachetStore             *self,
                            GError                 **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(sqlite3_stmt) select = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
-  CachetMaildir *maildir;
+  g_auto(FlagWriter) writer = { 0 };
   gint64 folder_id;
 
   g_return_val_if_fail (CACHET_IS_STORE (self), FALSE);
@@ -1077,39 +1320,19 @@ cachet_store_update_flags (CachetStore             *self,
 
   locker = g_mutex_locker_new (&self->lock);
 
-  if (!lookup_folder_locked (self, folder, uidvalidity, &folder_id, error))
-    return FALSE;
-  maildir = folder_maildir_locked (self, folder, error);
-  select = prepare (self,
-                    "SELECT id, filename, modseq, seen, answered, flagged, deleted, draft, "
-                    "       keywords "
-                    "FROM messages WHERE folder_id = ?1 AND uid = ?2", error);
-  update = prepare (self,
-                    "UPDATE messages SET filename = ?2, modseq = ?3, seen = ?4, answered = ?5, "
-                    "  flagged = ?6, deleted = ?7, draft = ?8, keywords = ?9 "
-                    "WHERE id = ?1", error);
-  if (maildir == NULL || select == NULL || update == NULL || !begin (self, error))
+  if (!lookup_folder_locked (self, folder, uidvalidity, &folder_id, error) ||
+      !flag_writer_init_locked (self, &writer, folder, folder_id, error) ||
+      !begin (self, error))
     return FALSE;
 
   for (guint i = 0; i < n_updates; i++)
     {
-      static const CachetMessageFlags flag_columns[] = {
-        CACHET_MESSAGE_FLAG_SEEN, CACHET_MESSAGE_FLAG_ANSWERED, CACHET_MESSAGE_FLAG_FLAGGED,
-        CACHET_MESSAGE_FLAG_DELETED, CACHET_MESSAGE_FLAG_DRAFT,
-      };
       const CachetFlagUpdate *change = &updates[i];
       g_auto(FlagRow) row = { 0 };
       g_auto(GStrv) keywords = normalize_keywords (change->keywords);
-      g_autofree char *keywords_text = g_strjoinv (" ", keywords);
-      g_autofree char *new_filename = NULL;
       g_autoptr(GError) local_error = NULL;
-      CachetMessageFlags flags = change->flags & CACHET_MESSAGE_FLAG_ALL;
-      guint64 modseq;
 
-      sqlite3_reset (select);
-      sqlite3_bind_int64 (select, 1, folder_id);
-      sqlite3_bind_int64 (select, 2, change->uid);
-      if (!step_row (self, select, &local_error))
+      if (!flag_writer_read (self, &writer, change->uid, &row, &local_error))
         {
           if (local_error == NULL)
             continue;
@@ -1117,47 +1340,12 @@ cachet_store_update_flags (CachetStore             *self,
           rollback (self);
           return FALSE;
         }
-      row.id = sqlite3_column_int64 (select, 0);
-      row.filename = dup_column (select, 1);
-      row.modseq = (guint64) sqlite3_column_int64 (select, 2);
-      for (gsize j = 0; j < G_N_ELEMENTS (flag_columns); j++)
-        {
-          if (sqlite3_column_int (select, 3 + (int) j) != 0)
-            row.flags |= flag_columns[j];
-        }
-      row.keywords = dup_column (select, 8);
-      sqlite3_reset (select);
-
       if (change->modseq != 0 && change->modseq < row.modseq)
         continue;
-      modseq = change->modseq != 0 ? change->modseq : row.modseq;
-      if (modseq == row.modseq && flags == row.flags &&
-          g_strcmp0 (keywords_text, row.keywords) == 0)
-        continue;
-
-      new_filename = cachet_maildir_set_flags (maildir, row.filename, modseq, flags,
-                                               (const char * const *) keywords, &local_error);
-      if (new_filename == NULL)
-        {
-          /* A file removed behind our back: the row still follows the
-           * server, reindex will drop it. Anything else is an error. */
-          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              rollback (self);
-              return FALSE;
-            }
-          new_filename = g_strdup (row.filename);
-        }
-
-      sqlite3_reset (update);
-      sqlite3_bind_int64 (update, 1, row.id);
-      bind_text (update, 2, new_filename);
-      sqlite3_bind_int64 (update, 3, (sqlite3_int64) modseq);
-      for (gsize j = 0; j < G_N_ELEMENTS (flag_columns); j++)
-        sqlite3_bind_int (update, 4 + (int) j, (flags & flag_columns[j]) != 0);
-      bind_text (update, 9, keywords_text);
-      if (!step_done (self, update, error))
+      if (!flag_writer_write (self, &writer, &row,
+                              change->modseq != 0 ? change->modseq : row.modseq,
+                              change->flags & CACHET_MESSAGE_FLAG_ALL,
+                              (const char * const *) keywords, error))
         {
           rollback (self);
           return FALSE;
@@ -1165,6 +1353,69 @@ cachet_store_update_flags (CachetStore             *self,
     }
 
   return commit (self, error);
+}
+
+/* Deletes the rows of @folder_id's UIDs in [@first, @last], in the caller's
+ * transaction, adding their file names to @filenames. */
+static gboolean
+delete_rows_locked (CachetStore  *self,
+                    gint64        folder_id,
+                    guint32       first,
+                    guint32       last,
+                    GPtrArray    *filenames,
+                    GError      **error)
+{
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(sqlite3_stmt) delete_text = NULL;
+  g_autoptr(sqlite3_stmt) delete = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  select = prepare (self,
+                    "SELECT filename FROM messages WHERE folder_id = ?1 AND uid BETWEEN ?2 AND ?3",
+                    error);
+  delete_text = prepare (self,
+                         "DELETE FROM messages_fts WHERE rowid IN "
+                         "  (SELECT id FROM messages "
+                         "   WHERE folder_id = ?1 AND uid BETWEEN ?2 AND ?3)",
+                         error);
+  delete = prepare (self,
+                    "DELETE FROM messages WHERE folder_id = ?1 AND uid BETWEEN ?2 AND ?3",
+                    error);
+  if (select == NULL || delete_text == NULL || delete == NULL)
+    return FALSE;
+
+  for (int column = 1; column <= 3; column++)
+    {
+      sqlite3_int64 value = column == 1 ? folder_id : column == 2 ? MIN (first, last) :
+                            MAX (first, last);
+
+      sqlite3_bind_int64 (select, column, value);
+      sqlite3_bind_int64 (delete_text, column, value);
+      sqlite3_bind_int64 (delete, column, value);
+    }
+  while (step_row (self, select, &local_error))
+    g_ptr_array_add (filenames, dup_column (select, 0));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return step_done (self, delete_text, error) && step_done (self, delete, error);
+}
+
+/* After the commit that dropped their rows. */
+static void
+remove_files (CachetMaildir *maildir,
+              GPtrArray     *filenames)
+{
+  for (guint i = 0; i < filenames->len; i++)
+    {
+      g_autoptr(GError) remove_error = NULL;
+
+      if (!cachet_maildir_remove (maildir, g_ptr_array_index (filenames, i), &remove_error) &&
+          !g_error_matches (remove_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_warning ("Cannot remove a message file: %s", remove_error->message);
+    }
 }
 
 /**
@@ -1191,11 +1442,7 @@ cachet_store_remove_messages (CachetStore           *self,
                               GError               **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(sqlite3_stmt) select = NULL;
-  g_autoptr(sqlite3_stmt) delete_text = NULL;
-  g_autoptr(sqlite3_stmt) delete = NULL;
-  g_autoptr(GPtrArray) filenames = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) filenames = g_ptr_array_new_with_free_func (g_free);
   CachetMaildir *maildir;
   gint64 folder_id;
 
@@ -1208,49 +1455,13 @@ cachet_store_remove_messages (CachetStore           *self,
   if (!lookup_folder_locked (self, folder, uidvalidity, &folder_id, error))
     return FALSE;
   maildir = folder_maildir_locked (self, folder, error);
-  select = prepare (self,
-                    "SELECT filename FROM messages WHERE folder_id = ?1 AND uid BETWEEN ?2 AND ?3",
-                    error);
-  delete_text = prepare (self,
-                         "DELETE FROM messages_fts WHERE rowid IN "
-                         "  (SELECT id FROM messages "
-                         "   WHERE folder_id = ?1 AND uid BETWEEN ?2 AND ?3)",
-                         error);
-  delete = prepare (self,
-                    "DELETE FROM messages WHERE folder_id = ?1 AND uid BETWEEN ?2 AND ?3",
-                    error);
-  if (maildir == NULL || select == NULL || delete_text == NULL || delete == NULL ||
-      !begin (self, error))
+  if (maildir == NULL || !begin (self, error))
     return FALSE;
 
-  filenames = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < n_ranges; i++)
     {
-      guint32 first = MIN (ranges[i].first, ranges[i].last);
-      guint32 last = MAX (ranges[i].first, ranges[i].last);
-
-      sqlite3_reset (select);
-      sqlite3_bind_int64 (select, 1, folder_id);
-      sqlite3_bind_int64 (select, 2, first);
-      sqlite3_bind_int64 (select, 3, last);
-      while (step_row (self, select, &local_error))
-        g_ptr_array_add (filenames, dup_column (select, 0));
-
-      sqlite3_reset (delete_text);
-      sqlite3_reset (delete);
-      for (int column = 1; column <= 3; column++)
+      if (!delete_rows_locked (self, folder_id, ranges[i].first, ranges[i].last, filenames, error))
         {
-          sqlite3_int64 value = column == 1 ? folder_id : column == 2 ? first : last;
-
-          sqlite3_bind_int64 (delete_text, column, value);
-          sqlite3_bind_int64 (delete, column, value);
-        }
-      if (local_error != NULL ||
-          !step_done (self, delete_text, error) ||
-          !step_done (self, delete, error))
-        {
-          if (local_error != NULL)
-            g_propagate_error (error, g_steal_pointer (&local_error));
           rollback (self);
           return FALSE;
         }
@@ -1261,15 +1472,7 @@ cachet_store_remove_messages (CachetStore           *self,
   /* The rows are gone first: the server is the authority here, and a file
    * left by a crash at this point is re-indexed, then expunged again by the
    * next sync, rather than a row pointing at nothing. */
-  for (guint i = 0; i < filenames->len; i++)
-    {
-      g_autoptr(GError) remove_error = NULL;
-
-      if (!cachet_maildir_remove (maildir, g_ptr_array_index (filenames, i), &remove_error) &&
-          !g_error_matches (remove_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_warning ("Cannot remove an expunged message file: %s", remove_error->message);
-    }
-
+  remove_files (maildir, filenames);
   return TRUE;
 }
 
@@ -1419,9 +1622,6 @@ cachet_store_list_uids (CachetStore  *self,
                         GError      **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(sqlite3_stmt) statement = NULL;
-  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GError) local_error = NULL;
   gint64 folder_id;
 
   g_return_val_if_fail (CACHET_IS_STORE (self), NULL);
@@ -1430,23 +1630,7 @@ cachet_store_list_uids (CachetStore  *self,
   locker = g_mutex_locker_new (&self->lock);
   if (!lookup_folder_locked (self, folder, uidvalidity, &folder_id, error))
     return NULL;
-  statement = prepare (self, "SELECT uid FROM messages WHERE folder_id = ?1 ORDER BY uid", error);
-  if (statement == NULL)
-    return NULL;
-  sqlite3_bind_int64 (statement, 1, folder_id);
-  while (step_row (self, statement, &local_error))
-    {
-      guint32 uid = (guint32) sqlite3_column_int64 (statement, 0);
-
-      g_array_append_val (uids, uid);
-    }
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  return g_steal_pointer (&uids);
+  return list_uids_locked (self, folder_id, error);
 }
 
 /**
@@ -1635,6 +1819,7 @@ cachet_pending_action_free (CachetPendingAction *action)
   g_clear_pointer (&action->uids, g_array_unref);
   g_strfreev (action->keywords);
   g_free (action->target_folder);
+  g_free (action->message_id);
   g_free (action->last_error);
   g_free (action);
 }
@@ -1649,9 +1834,57 @@ pending_action_copy (const CachetPendingAction *action)
   copy->uids = g_array_copy (action->uids);
   copy->keywords = g_strdupv (action->keywords);
   copy->target_folder = g_strdup (action->target_folder);
+  copy->message_id = g_strdup (action->message_id);
   copy->last_error = g_strdup (action->last_error);
 
   return copy;
+}
+
+/**
+ * cachet_pending_action_kind_to_string:
+ * @kind: a #CachetPendingActionKind
+ *
+ * Returns: its name, as the index and cachet-cli's JSON write it, such as
+ *   "add-flags" or "delete-by-message-id"
+ */
+const char *
+cachet_pending_action_kind_to_string (CachetPendingActionKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (pending_kinds), NULL);
+
+  return pending_kinds[kind];
+}
+
+/**
+ * cachet_pending_action_state_to_string:
+ * @state: a #CachetPendingActionState
+ *
+ * Returns: its name, as the index and cachet-cli's JSON write it: "queued",
+ *   "in-progress" or "failed"
+ */
+const char *
+cachet_pending_action_state_to_string (CachetPendingActionState state)
+{
+  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (pending_states), NULL);
+
+  return pending_states[state];
+}
+
+/* The id goes into a UID SEARCH HEADER on the server: visible ASCII only,
+ * nothing that could end or escape the quoted string. */
+static gboolean
+message_id_is_valid (const char *message_id)
+{
+  gsize length = strlen (message_id);
+
+  if (length == 0 || length > MAX_MESSAGE_ID_BYTES)
+    return FALSE;
+  for (const char *p = message_id; *p != '\0'; p++)
+    {
+      if (*p < 0x21 || *p > 0x7e || *p == '"' || *p == '\\')
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1678,6 +1911,9 @@ check_pending_action (const CachetPendingAction  *action,
     case CACHET_PENDING_ACTION_APPEND:
       valid = payload != NULL && !with_uids;
       break;
+    case CACHET_PENDING_ACTION_DELETE_BY_MESSAGE_ID:
+      valid = action->message_id != NULL && !with_uids;
+      break;
     default:
       break;
     }
@@ -1686,58 +1922,47 @@ check_pending_action (const CachetPendingAction  *action,
     valid = g_array_index (action->uids, guint32, i) != 0;
 
   if (!valid)
-    g_set_error_literal (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_INVALID,
-                         _("Incomplete pending action"));
-  return valid;
+    {
+      g_set_error_literal (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_INVALID,
+                           _("Incomplete pending action"));
+      return FALSE;
+    }
+  if (action->message_id != NULL && action->kind != CACHET_PENDING_ACTION_APPEND &&
+      action->kind != CACHET_PENDING_ACTION_DELETE_BY_MESSAGE_ID)
+    {
+      g_set_error_literal (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_INVALID,
+                           _("Only appends and deletions by Message-ID name a Message-ID"));
+      return FALSE;
+    }
+  if (action->message_id != NULL && !message_id_is_valid (action->message_id))
+    {
+      g_set_error_literal (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_INVALID,
+                           _("The message’s Message-ID cannot be sent to the server"));
+      return FALSE;
+    }
+  return TRUE;
 }
 
-/**
- * cachet_store_queue_action:
- * @self: a #CachetStore
- * @action: the action (its id, state, attempts, last error and creation
- *   time are ignored)
- * @payload: (nullable): for an append, the message; stored durably before
- *   the action is
- * @error: return location for a #GError
- *
- * Queues an action taken offline, to be replayed in order. The action is
- * only recorded: showing its effect locally is up to the caller (e.g.
- * cachet_store_update_flags() with a modseq of 0). Blocking (fsync): call
- * from a worker, or use cachet_store_queue_action_async().
- *
- * Returns: the action's id, or 0 on error.
- */
-gint64
-cachet_store_queue_action (CachetStore                *self,
-                           const CachetPendingAction  *action,
-                           GBytes                     *payload,
-                           GError                    **error)
+/* Records @action in the caller's transaction, or alone; @payload_file is
+ * its message, already durable in pending/. */
+static gint64
+insert_action_locked (CachetStore                *self,
+                      const CachetPendingAction  *action,
+                      const char                 *payload_file,
+                      GError                    **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(CachetFolderInfo) folder_info = NULL;
   g_autoptr(CachetFolderInfo) target_info = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
   g_autoptr(GString) uids = g_string_new (NULL);
-  g_auto(GStrv) keywords = NULL;
-  g_autofree char *keywords_text = NULL;
-  g_autofree char *payload_file = NULL;
+  g_auto(GStrv) keywords = normalize_keywords ((const char * const *) action->keywords);
+  g_autofree char *keywords_text = g_strjoinv (" ", keywords);
   gint64 folder_id;
   gint64 target_id = 0;
-
-  g_return_val_if_fail (CACHET_IS_STORE (self), 0);
-  g_return_val_if_fail (action != NULL, 0);
-  g_return_val_if_fail (error == NULL || *error == NULL, 0);
-
-  if (!check_pending_action (action, payload, error) || !check_folder_name (action->folder, error))
-    return 0;
 
   for (guint i = 0; action->uids != NULL && i < action->uids->len; i++)
     g_string_append_printf (uids, "%s%u", i > 0 ? "," : "",
                             g_array_index (action->uids, guint32, i));
-  keywords = normalize_keywords ((const char * const *) action->keywords);
-  keywords_text = g_strjoinv (" ", keywords);
-
-  locker = g_mutex_locker_new (&self->lock);
 
   folder_info = get_folder_locked (self, action->folder, &folder_id, error);
   if (folder_info == NULL)
@@ -1749,19 +1974,10 @@ cachet_store_queue_action (CachetStore                *self,
         return 0;
     }
 
-  /* The message to append is the user's: on disk before the action is. */
-  if (payload != NULL)
-    {
-      payload_file = cachet_maildir_deliver (self->pending, payload, 0, 0, CACHET_MESSAGE_FLAG_NONE,
-                                             NULL, 0, NULL, error);
-      if (payload_file == NULL)
-        return 0;
-    }
-
   insert = prepare (self,
                     "INSERT INTO pending_actions (kind, folder_id, uidvalidity, uids, flags, "
-                    "  keywords, target_folder_id, payload, created) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
+                    "  keywords, target_folder_id, payload, message_id, created) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
   if (insert == NULL)
     return 0;
   bind_text (insert, 1, pending_kinds[action->kind]);
@@ -1775,11 +1991,352 @@ cachet_store_queue_action (CachetStore                *self,
   else
     sqlite3_bind_null (insert, 7);
   bind_text (insert, 8, payload_file);
-  sqlite3_bind_int64 (insert, 9, g_get_real_time () / G_USEC_PER_SEC);
+  bind_text (insert, 9, action->message_id);
+  sqlite3_bind_int64 (insert, 10, g_get_real_time () / G_USEC_PER_SEC);
   if (!step_done (self, insert, error))
     return 0;
 
   return sqlite3_last_insert_rowid (self->db);
+}
+
+/* The message to append is the user's: on disk before the action is. */
+static gboolean
+save_payload_locked (CachetStore  *self,
+                     GBytes       *payload,
+                     char        **payload_file,
+                     GError      **error)
+{
+  *payload_file = NULL;
+  if (payload == NULL)
+    return TRUE;
+  *payload_file = cachet_maildir_deliver (self->pending, payload, 0, 0, CACHET_MESSAGE_FLAG_NONE,
+                                          NULL, 0, NULL, error);
+  return *payload_file != NULL;
+}
+
+/**
+ * cachet_store_queue_action:
+ * @self: a #CachetStore
+ * @action: the action (its id, state, attempts, last error and creation
+ *   time are ignored)
+ * @payload: (nullable): for an append, the message; stored durably before
+ *   the action is
+ * @error: return location for a #GError
+ *
+ * Queues an action taken offline, to be replayed in order. The action is
+ * only recorded: to show its effect locally as well, use
+ * cachet_store_apply_action(). Blocking (fsync): call from a worker, or use
+ * cachet_store_queue_action_async().
+ *
+ * Returns: the action's id, or 0 on error.
+ */
+gint64
+cachet_store_queue_action (CachetStore                *self,
+                           const CachetPendingAction  *action,
+                           GBytes                     *payload,
+                           GError                    **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *payload_file = NULL;
+
+  g_return_val_if_fail (CACHET_IS_STORE (self), 0);
+  g_return_val_if_fail (action != NULL, 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  if (!check_pending_action (action, payload, error) || !check_folder_name (action->folder, error))
+    return 0;
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!save_payload_locked (self, payload, &payload_file, error))
+    return 0;
+  return insert_action_locked (self, action, payload_file, error);
+}
+
+/* A Message-ID as the index keeps it: without its angle brackets. */
+static char *
+bare_message_id (const char *message_id)
+{
+  gsize length = strlen (message_id);
+
+  if (length >= 2 && message_id[0] == '<' && message_id[length - 1] == '>')
+    return g_strndup (message_id + 1, length - 2);
+  return g_strdup (message_id);
+}
+
+/* The UIDs of @folder_id's messages whose Message-ID is @message_id. */
+static GArray *
+uids_with_message_id_locked (CachetStore  *self,
+                             gint64        folder_id,
+                             const char   *message_id,
+                             GError      **error)
+{
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *bare = bare_message_id (message_id);
+
+  select = prepare (self, "SELECT uid FROM messages WHERE folder_id = ?1 AND message_id = ?2",
+                    error);
+  if (select == NULL)
+    return NULL;
+  sqlite3_bind_int64 (select, 1, folder_id);
+  bind_text (select, 2, bare);
+  while (step_row (self, select, &local_error))
+    {
+      guint32 uid = (guint32) sqlite3_column_int64 (select, 0);
+
+      g_array_append_val (uids, uid);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&uids);
+}
+
+/* Adds or removes the action's flags and keywords on its messages. */
+static gboolean
+apply_flags_locked (CachetStore                *self,
+                    const CachetPendingAction  *action,
+                    gint64                      folder_id,
+                    GError                    **error)
+{
+  gboolean add = action->kind == CACHET_PENDING_ACTION_ADD_FLAGS;
+  g_auto(FlagWriter) writer = { 0 };
+
+  if (!flag_writer_init_locked (self, &writer, action->folder, folder_id, error))
+    return FALSE;
+
+  for (guint i = 0; i < action->uids->len; i++)
+    {
+      g_auto(FlagRow) row = { 0 };
+      g_autoptr(GStrvBuilder) keywords = g_strv_builder_new ();
+      g_auto(GStrv) current = NULL;
+      g_auto(GStrv) changed = NULL;
+      g_auto(GStrv) normalized = NULL;
+      g_autoptr(GError) local_error = NULL;
+      CachetMessageFlags flags;
+
+      if (!flag_writer_read (self, &writer, g_array_index (action->uids, guint32, i), &row,
+                             &local_error))
+        {
+          if (local_error == NULL)
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      flags = add ? row.flags | action->flags : row.flags & ~action->flags;
+      current = g_strsplit (row.keywords, " ", -1);
+      for (guint k = 0; current[k] != NULL; k++)
+        {
+          if (add || action->keywords == NULL ||
+              !g_strv_contains ((const char * const *) action->keywords, current[k]))
+            g_strv_builder_add (keywords, current[k]);
+        }
+      if (add && action->keywords != NULL)
+        g_strv_builder_addv (keywords, (const char **) action->keywords);
+      changed = g_strv_builder_end (keywords);
+      normalized = normalize_keywords ((const char * const *) changed);
+
+      if (!flag_writer_write (self, &writer, &row, row.modseq, flags,
+                              (const char * const *) normalized, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Takes the action's messages out of its folder's list, adding their file
+ * names to @filenames. */
+static gboolean
+apply_removal_locked (CachetStore                *self,
+                      const CachetPendingAction  *action,
+                      gint64                      folder_id,
+                      GPtrArray                  *filenames,
+                      GError                    **error)
+{
+  g_autoptr(GArray) by_message_id = NULL;
+  GArray *uids = action->uids;
+
+  if (action->message_id != NULL)
+    {
+      by_message_id = uids_with_message_id_locked (self, folder_id, action->message_id, error);
+      if (by_message_id == NULL)
+        return FALSE;
+      uids = by_message_id;
+    }
+
+  for (guint i = 0; i < uids->len; i++)
+    {
+      guint32 uid = g_array_index (uids, guint32, i);
+
+      if (!delete_rows_locked (self, folder_id, uid, uid, filenames, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * cachet_store_apply_action:
+ * @self: a #CachetStore
+ * @action: the action (its id, state, attempts, last error and creation
+ *   time are ignored); for actions on UIDs, @uidvalidity must be the
+ *   folder's
+ * @payload: (nullable): for an append, the message
+ * @error: return location for a #GError
+ *
+ * Does what the user asked at once in the local index, and queues it for the
+ * server, in one transaction: a crash never leaves one without the other.
+ * Flags change on the messages (and the unread count with them); moved and
+ * deleted messages leave the folder's list, as do the previous versions of a
+ * draft an append replaces and the messages a deletion by Message-ID names.
+ * A moved or appended message shows up where it goes at that folder's next
+ * sync, once the server has it. UIDs the index does not have are sent to the
+ * server all the same. Blocking (fsync): call from a worker, or use
+ * cachet_store_apply_action_async().
+ *
+ * Returns: the action's id, or 0 on error (then nothing changed).
+ */
+gint64
+cachet_store_apply_action (CachetStore                *self,
+                           const CachetPendingAction  *action,
+                           GBytes                     *payload,
+                           GError                    **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(CachetFolderInfo) info = NULL;
+  g_autoptr(GPtrArray) filenames = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *payload_file = NULL;
+  CachetMaildir *maildir;
+  gboolean applied = FALSE;
+  gint64 folder_id;
+  gint64 id;
+
+  g_return_val_if_fail (CACHET_IS_STORE (self), 0);
+  g_return_val_if_fail (action != NULL, 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  if (!check_pending_action (action, payload, error) || !check_folder_name (action->folder, error))
+    return 0;
+
+  locker = g_mutex_locker_new (&self->lock);
+
+  info = get_folder_locked (self, action->folder, &folder_id, error);
+  if (info == NULL)
+    return 0;
+  if (action->uids != NULL && action->uids->len > 0 && info->uidvalidity != action->uidvalidity)
+    {
+      g_set_error_literal (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_UIDVALIDITY,
+                           _("The folder has another UIDVALIDITY"));
+      return 0;
+    }
+  maildir = folder_maildir_locked (self, action->folder, error);
+  if (maildir == NULL || !save_payload_locked (self, payload, &payload_file, error) ||
+      !begin (self, error))
+    return 0;
+
+  switch (action->kind)
+    {
+    case CACHET_PENDING_ACTION_ADD_FLAGS:
+    case CACHET_PENDING_ACTION_REMOVE_FLAGS:
+      applied = apply_flags_locked (self, action, folder_id, error);
+      break;
+    case CACHET_PENDING_ACTION_MOVE:
+    case CACHET_PENDING_ACTION_DELETE:
+    case CACHET_PENDING_ACTION_DELETE_BY_MESSAGE_ID:
+      applied = apply_removal_locked (self, action, folder_id, filenames, error);
+      break;
+    case CACHET_PENDING_ACTION_APPEND:
+      applied = action->message_id == NULL ||
+                apply_removal_locked (self, action, folder_id, filenames, error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  id = applied ? insert_action_locked (self, action, payload_file, error) : 0;
+  if (id == 0 || !commit (self, error))
+    {
+      rollback (self);
+      /* Only garbage in pending/ now, but no need to leave it. */
+      if (payload_file != NULL)
+        cachet_maildir_remove (self->pending, payload_file, NULL);
+      return 0;
+    }
+
+  /* The server still has these messages until the action is replayed: a
+   * file left by a crash here is only re-indexed, then dropped again. */
+  remove_files (maildir, filenames);
+  return id;
+}
+
+/**
+ * cachet_store_new_delete_action:
+ * @self: a #CachetStore
+ * @folder: the folder the messages are in
+ * @uidvalidity: its UIDVALIDITY
+ * @uids: (array length=n_uids): the messages
+ * @n_uids: how many
+ * @error: return location for a #GError
+ *
+ * What deleting messages means to the user: moving them to the trash, the
+ * folder whose special use is `\Trash`; deleting them for good (flag
+ * `\Deleted`, then expunge) when they are in the trash already, or when the
+ * account has no trash. Blocking: call from a worker.
+ *
+ * Returns: (transfer full): a %CACHET_PENDING_ACTION_MOVE or
+ *   %CACHET_PENDING_ACTION_DELETE for cachet_store_apply_action(), or %NULL
+ *   when @folder is unknown.
+ */
+CachetPendingAction *
+cachet_store_new_delete_action (CachetStore    *self,
+                                const char     *folder,
+                                guint32         uidvalidity,
+                                const guint32  *uids,
+                                guint           n_uids,
+                                GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(CachetFolderInfo) info = NULL;
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *trash = NULL;
+  CachetPendingAction *action;
+
+  g_return_val_if_fail (CACHET_IS_STORE (self), NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
+  g_return_val_if_fail (uids != NULL || n_uids == 0, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  info = get_folder_locked (self, folder, NULL, error);
+  if (info == NULL)
+    return NULL;
+  select = prepare (self,
+                    "SELECT name FROM folders WHERE special_use = '\\Trash' ORDER BY id LIMIT 1",
+                    error);
+  if (select == NULL)
+    return NULL;
+  if (step_row (self, select, &local_error))
+    trash = dup_column (select, 0);
+  else if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (trash != NULL && strcmp (trash, folder) != 0)
+    {
+      action = cachet_pending_action_new (CACHET_PENDING_ACTION_MOVE, folder);
+      action->target_folder = g_steal_pointer (&trash);
+    }
+  else
+    {
+      action = cachet_pending_action_new (CACHET_PENDING_ACTION_DELETE, folder);
+    }
+  action->uidvalidity = uidvalidity;
+  g_array_append_vals (action->uids, uids, n_uids);
+  return action;
 }
 
 static int
@@ -1819,7 +2376,8 @@ cachet_store_list_pending_actions (CachetStore  *self,
   locker = g_mutex_locker_new (&self->lock);
   statement = prepare (self,
                        "SELECT a.id, a.kind, a.state, f.name, a.uidvalidity, a.uids, a.flags, "
-                       "       a.keywords, t.name, a.attempts, a.last_error, a.created "
+                       "       a.keywords, t.name, a.attempts, a.last_error, a.created, "
+                       "       a.message_id "
                        "FROM pending_actions AS a JOIN folders AS f ON f.id = a.folder_id "
                        "  LEFT JOIN folders AS t ON t.id = a.target_folder_id "
                        "ORDER BY a.id", error);
@@ -1865,6 +2423,7 @@ cachet_store_list_pending_actions (CachetStore  *self,
       action->attempts = (guint) sqlite3_column_int64 (statement, 9);
       action->last_error = dup_column (statement, 10);
       action->created = sqlite3_column_int64 (statement, 11);
+      action->message_id = dup_column (statement, 12);
       g_ptr_array_add (actions, action);
     }
   if (local_error != NULL)
@@ -2025,16 +2584,6 @@ cachet_store_load_pending_payload (CachetStore  *self,
 
 /* Reindex. */
 
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b)
-{
-  const CachetMaildirEntry *entry_a = *(const CachetMaildirEntry * const *) a;
-  const CachetMaildirEntry *entry_b = *(const CachetMaildirEntry * const *) b;
-
-  return strcmp (entry_a->filename, entry_b->filename);
-}
-
 static gboolean
 reindex_folder_locked (CachetStore    *self,
                        CachetMaildir  *maildir,
@@ -2055,9 +2604,6 @@ reindex_folder_locked (CachetStore    *self,
   for (guint i = 0; i < entries->len; i++)
     {
       CachetMaildirEntry *entry = g_ptr_array_index (entries, i);
-      g_autoptr(GBytes) raw = NULL;
-      g_autoptr(CachetMessageSummary) summary = NULL;
-      g_autofree char *keywords = NULL;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
@@ -2067,15 +2613,7 @@ reindex_folder_locked (CachetStore    *self,
           continue;
         }
       g_hash_table_add (seen_uids, GUINT_TO_POINTER (entry->uid));
-
-      raw = cachet_maildir_read (maildir, entry->filename, cancellable, error);
-      if (raw == NULL)
-        return FALSE;
-      summary = cachet_message_summary_new_from_bytes (raw, NULL);
-      keywords = g_strjoinv (" ", entry->keywords);
-      if (!insert_message_locked (self, folder_id, entry->uid, entry->filename,
-                                  entry->internal_date, entry->size, entry->modseq,
-                                  entry->flags, keywords, summary, error))
+      if (!index_entry_locked (self, maildir, folder_id, entry, cancellable, error))
         return FALSE;
     }
 
@@ -2380,6 +2918,7 @@ cachet_store_finalize (GObject *object)
 
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->maildirs, g_hash_table_unref);
+  g_clear_pointer (&self->adopted_folders, g_hash_table_unref);
   g_clear_object (&self->pending);
   if (self->lock_fd >= 0)
     close (self->lock_fd);
@@ -2474,6 +3013,7 @@ cachet_store_init (CachetStore *self)
   g_mutex_init (&self->lock);
   self->lock_fd = -1;
   self->maildirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->adopted_folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -2980,15 +3520,21 @@ cachet_store_search_finish (CachetStore   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Queues, or applies and queues, as the task's source tag says. */
 static void
-queue_action_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
+action_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
 {
   Call *call = task_data;
   GError *error = NULL;
-  gint64 id = cachet_store_queue_action (source_object, call->action, call->raw, &error);
+  gint64 id;
+
+  if (g_task_get_source_tag (task) == cachet_store_apply_action_async)
+    id = cachet_store_apply_action (source_object, call->action, call->raw, &error);
+  else
+    id = cachet_store_queue_action (source_object, call->action, call->raw, &error);
 
   if (id == 0)
     g_task_return_error (task, error);
@@ -3025,7 +3571,7 @@ cachet_store_queue_action_async (CachetStore                *self,
                         cancellable, callback, user_data, &call);
   call->action = pending_action_copy (action);
   call->raw = payload != NULL ? g_bytes_ref (payload) : NULL;
-  g_task_run_in_thread (task, queue_action_thread);
+  g_task_run_in_thread (task, action_thread);
 }
 
 /**
@@ -3046,6 +3592,61 @@ cachet_store_queue_action_finish (CachetStore   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         cachet_store_queue_action_async, 0);
+
+  id = g_task_propagate_int (G_TASK (result), error);
+  return id > 0 ? id : 0;
+}
+
+/**
+ * cachet_store_apply_action_async:
+ * @self: a #CachetStore
+ * @action: the action (copied)
+ * @payload: (nullable): for an append, the message
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the action is applied and queued
+ * @user_data: data for @callback
+ *
+ * Runs cachet_store_apply_action() in a worker thread.
+ */
+void
+cachet_store_apply_action_async (CachetStore                *self,
+                                 const CachetPendingAction  *action,
+                                 GBytes                     *payload,
+                                 GCancellable               *cancellable,
+                                 GAsyncReadyCallback         callback,
+                                 gpointer                    user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Call *call;
+
+  g_return_if_fail (CACHET_IS_STORE (self));
+  g_return_if_fail (action != NULL);
+
+  task = call_task_new (self, cachet_store_apply_action_async,
+                        cancellable, callback, user_data, &call);
+  call->action = pending_action_copy (action);
+  call->raw = payload != NULL ? g_bytes_ref (payload) : NULL;
+  g_task_run_in_thread (task, action_thread);
+}
+
+/**
+ * cachet_store_apply_action_finish:
+ * @self: a #CachetStore
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: the action's id, or 0 on error.
+ */
+gint64
+cachet_store_apply_action_finish (CachetStore   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  gssize id;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        cachet_store_apply_action_async, 0);
 
   id = g_task_propagate_int (G_TASK (result), error);
   return id > 0 ? id : 0;

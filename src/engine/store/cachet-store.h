@@ -80,7 +80,11 @@ typedef struct
  * @CACHET_PENDING_ACTION_MOVE: move @uids to @target_folder.
  * @CACHET_PENDING_ACTION_DELETE: delete @uids (flag \Deleted and expunge).
  * @CACHET_PENDING_ACTION_APPEND: append the payload to @folder with @flags
- *   and @keywords.
+ *   and @keywords; with a @message_id, then delete the other messages of
+ *   @folder that carry it (a draft replacing its previous version).
+ * @CACHET_PENDING_ACTION_DELETE_BY_MESSAGE_ID: delete the messages of
+ *   @folder whose Message-ID header is @message_id (a draft discarded or
+ *   sent), whatever their UIDs.
  *
  * What an offline action asks of the server.
  */
@@ -91,6 +95,7 @@ typedef enum
   CACHET_PENDING_ACTION_MOVE,
   CACHET_PENDING_ACTION_DELETE,
   CACHET_PENDING_ACTION_APPEND,
+  CACHET_PENDING_ACTION_DELETE_BY_MESSAGE_ID,
 } CachetPendingActionKind;
 
 /**
@@ -120,6 +125,10 @@ typedef enum
  * @flags: the flags to add, remove or append with.
  * @keywords: (array zero-terminated=1) (nullable): the keywords likewise.
  * @target_folder: (nullable): where a move goes.
+ * @message_id: (nullable): the Message-ID header value, angle brackets
+ *   included, of the messages an append replaces or a
+ *   %CACHET_PENDING_ACTION_DELETE_BY_MESSAGE_ID deletes; printable ASCII
+ *   without quotes or backslashes.
  * @attempts: how many times replay started (set by the store).
  * @last_error: (nullable): why the last attempt failed (set by the store).
  * @created: when it was queued, unix seconds (set by the store).
@@ -137,6 +146,7 @@ typedef struct
   CachetMessageFlags        flags;
   char                    **keywords;
   char                     *target_folder;
+  char                     *message_id;
   guint                     attempts;
   char                     *last_error;
   gint64                    created;
@@ -291,6 +301,25 @@ void                 cachet_store_queue_action_async      (CachetStore          
 gint64               cachet_store_queue_action_finish     (CachetStore             *self,
                                                            GAsyncResult            *result,
                                                            GError                 **error);
+gint64               cachet_store_apply_action            (CachetStore             *self,
+                                                           const CachetPendingAction *action,
+                                                           GBytes                  *payload,
+                                                           GError                 **error);
+void                 cachet_store_apply_action_async      (CachetStore             *self,
+                                                           const CachetPendingAction *action,
+                                                           GBytes                  *payload,
+                                                           GCancellable            *cancellable,
+                                                           GAsyncReadyCallback      callback,
+                                                           gpointer                 user_data);
+gint64               cachet_store_apply_action_finish     (CachetStore             *self,
+                                                           GAsyncResult            *result,
+                                                           GError                 **error);
+CachetPendingAction *cachet_store_new_delete_action       (CachetStore             *self,
+                                                           const char              *folder,
+                                                           guint32                  uidvalidity,
+                                                           const guint32           *uids,
+                                                           guint                    n_uids,
+                                                           GError                 **error);
 GPtrArray           *cachet_store_list_pending_actions    (CachetStore             *self,
                                                            GError                 **error);
 gboolean             cachet_store_set_pending_action_state (CachetStore            *self,
@@ -320,6 +349,8 @@ void                 cachet_folder_info_free              (CachetFolderInfo     
 CachetPendingAction *cachet_pending_action_new            (CachetPendingActionKind  kind,
                                                            const char              *folder);
 void                 cachet_pending_action_free           (CachetPendingAction     *action);
+const char          *cachet_pending_action_kind_to_string (CachetPendingActionKind  kind);
+const char          *cachet_pending_action_state_to_string (CachetPendingActionState state);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachetFolderInfo, cachet_folder_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachetPendingAction, cachet_pending_action_free)

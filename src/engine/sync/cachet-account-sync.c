@@ -6,13 +6,18 @@
 
 #include "config.h"
 
+#include "cachet-account-session.h"
 #include "cachet-account-sync.h"
+#include "cachet-action-replay.h"
 #include "cachet-imap-mailbox.h"
 #include "cachet-imap-session.h"
+#include "cachet-sync-helpers.h"
 
-/* Brings an account's local store up to its IMAP server: every folder, new
- * messages downloaded (each one durable before the next), messages gone from
- * the server removed, flags brought up to date. It only reads the server.
+/* Brings an account's local store up to its IMAP server: first the actions
+ * the user took offline are replayed (cachet-action-replay.c), then every
+ * folder: new messages downloaded (each one durable before the next),
+ * messages gone from the server removed, flags brought up to date. Past the
+ * replay, it only reads the server.
  *
  * The whole run happens in a worker thread, on a main context of its own:
  * storing a message fsyncs, which must not stall the window. The IMAP session
@@ -65,59 +70,6 @@ cachet_account_sync_new (CachetAccount             *account,
   return self;
 }
 
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-/* Runs the run's context until an asynchronous call has completed. */
-static GAsyncResult *
-await (Run           *run,
-       GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (run->context, TRUE);
-  return *slot;
-}
-
-static CachetMessageFlags
-flags_from_imap (const char * const *imap_flags,
-                 GPtrArray          *keywords)
-{
-  static const struct { const char *name; CachetMessageFlags flag; } system_flags[] = {
-    { "\\Seen", CACHET_MESSAGE_FLAG_SEEN },
-    { "\\Answered", CACHET_MESSAGE_FLAG_ANSWERED },
-    { "\\Flagged", CACHET_MESSAGE_FLAG_FLAGGED },
-    { "\\Deleted", CACHET_MESSAGE_FLAG_DELETED },
-    { "\\Draft", CACHET_MESSAGE_FLAG_DRAFT },
-  };
-  CachetMessageFlags flags = 0;
-
-  for (guint i = 0; imap_flags != NULL && imap_flags[i] != NULL; i++)
-    {
-      gboolean known = FALSE;
-
-      for (guint f = 0; f < G_N_ELEMENTS (system_flags) && !known; f++)
-        {
-          if (g_ascii_strcasecmp (imap_flags[i], system_flags[f].name) == 0)
-            {
-              flags |= system_flags[f].flag;
-              known = TRUE;
-            }
-        }
-      /* Keywords (the practice's own tags, such as "lab imported") are kept;
-       * other system flags such as \Recent are not stored. */
-      if (!known && keywords != NULL && imap_flags[i][0] != '\\' && cachet_store_keyword_is_valid (imap_flags[i]))
-        g_ptr_array_add (keywords, g_strdup (imap_flags[i]));
-    }
-  return flags;
-}
-
 static char *
 special_use_name (CachetImapMailboxInfo *mailbox)
 {
@@ -150,7 +102,7 @@ store_fetched_message (CachetImapFetchResult *result,
   if (batch->error != NULL || body == NULL)
     return;
 
-  flags = flags_from_imap (cachet_imap_fetch_result_get_flags (result), keywords);
+  flags = cachet_sync_flags_from_imap (cachet_imap_fetch_result_get_flags (result), keywords);
   g_ptr_array_add (keywords, NULL);
   internal_date = cachet_imap_fetch_result_get_internaldate (result);
   info = cachet_store_add_message (batch->self->store, batch->folder, batch->uidvalidity,
@@ -182,8 +134,8 @@ fetch_new_messages (CachetAccountSync  *self,
                                            CACHET_IMAP_FETCH_FLAGS | CACHET_IMAP_FETCH_INTERNALDATE |
                                            CACHET_IMAP_FETCH_MODSEQ | CACHET_IMAP_FETCH_BODY,
                                            "", store_fetched_message, &batch, NULL,
-                                           run->cancellable, result_cb, &result);
-      fetched = cachet_imap_session_uid_fetch_finish (run->session, await (run, &result), error);
+                                           run->cancellable, cachet_sync_result_cb, &result);
+      fetched = cachet_imap_session_uid_fetch_finish (run->session, cachet_sync_wait (run->context, &result), error);
       if (batch.error != NULL)
         {
           g_clear_error (error);
@@ -219,7 +171,7 @@ apply_flag_changes (CachetAccountSync  *self,
           continue;
         }
       update.uid = cachet_imap_fetch_result_get_uid (change);
-      update.flags = flags_from_imap (cachet_imap_fetch_result_get_flags (change), keywords);
+      update.flags = cachet_sync_flags_from_imap (cachet_imap_fetch_result_get_flags (change), keywords);
       g_ptr_array_add (keywords, NULL);
       update.keywords = (const char * const *) keywords->pdata;
       update.modseq = cachet_imap_fetch_result_get_modseq (change);
@@ -252,8 +204,8 @@ sync_flags (CachetAccountSync  *self,
       g_autoptr(GPtrArray) changes = NULL;
 
       cachet_imap_session_uid_fetch_changes_async (run->session, known_modseq, run->cancellable,
-                                                   result_cb, &result);
-      changes = cachet_imap_session_uid_fetch_changes_finish (run->session, await (run, &result), NULL, error);
+                                                   cachet_sync_result_cb, &result);
+      changes = cachet_imap_session_uid_fetch_changes_finish (run->session, cachet_sync_wait (run->context, &result), NULL, error);
       return changes != NULL && apply_flag_changes (self, run, folder, uidvalidity, changes, error);
     }
 
@@ -265,8 +217,8 @@ sync_flags (CachetAccountSync  *self,
       cachet_imap_session_uid_fetch_async (run->session, &g_array_index (stored_uids, guint32, first),
                                            MIN (1000, stored_uids->len - first),
                                            CACHET_IMAP_FETCH_FLAGS | CACHET_IMAP_FETCH_MODSEQ, NULL,
-                                           NULL, NULL, NULL, run->cancellable, result_cb, &result);
-      flags = cachet_imap_session_uid_fetch_finish (run->session, await (run, &result), error);
+                                           NULL, NULL, NULL, run->cancellable, cachet_sync_result_cb, &result);
+      flags = cachet_imap_session_uid_fetch_finish (run->session, cachet_sync_wait (run->context, &result), error);
       if (flags == NULL || !apply_flag_changes (self, run, folder, uidvalidity, flags, error))
         return FALSE;
     }
@@ -357,6 +309,33 @@ compare_uids (gconstpointer a,
   return uid_a < uid_b ? -1 : uid_a > uid_b;
 }
 
+/* The UIDs of @folder the user moved or deleted after this run's replay:
+ * the index no longer lists them, and they are not to come back before the
+ * next replay takes them away on the server too. */
+static GArray *
+uids_awaiting_replay (CachetAccountSync  *self,
+                      const char         *folder,
+                      guint32             uidvalidity,
+                      GError            **error)
+{
+  g_autoptr(GPtrArray) actions = cachet_store_list_pending_actions (self->store, error);
+  GArray *uids;
+
+  if (actions == NULL)
+    return NULL;
+  uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < actions->len; i++)
+    {
+      const CachetPendingAction *action = g_ptr_array_index (actions, i);
+
+      if ((action->kind == CACHET_PENDING_ACTION_MOVE || action->kind == CACHET_PENDING_ACTION_DELETE) &&
+          action->state != CACHET_PENDING_ACTION_FAILED && action->uidvalidity == uidvalidity &&
+          g_str_equal (action->folder, folder))
+        g_array_append_vals (uids, action->uids->data, action->uids->len);
+    }
+  return uids;
+}
+
 static gboolean
 sync_folder (CachetAccountSync      *self,
              Run                    *run,
@@ -370,6 +349,7 @@ sync_folder (CachetAccountSync      *self,
   g_autoptr(GAsyncResult) search_result = NULL;
   g_autoptr(GArray) server_uids = NULL;
   g_autoptr(GArray) stored_uids = NULL;
+  g_autoptr(GArray) known_uids = NULL;
   g_autoptr(GArray) gone = NULL;
   g_autoptr(GArray) fresh = NULL;
   g_autofree char *special_use = special_use_name (mailbox);
@@ -383,8 +363,8 @@ sync_folder (CachetAccountSync      *self,
 
   /* EXAMINE: reading must not change anything on the server, not even
    * \Recent. */
-  cachet_imap_session_examine_async (run->session, name, NULL, run->cancellable, result_cb, &select_result);
-  selected = cachet_imap_session_select_finish (run->session, await (run, &select_result), error);
+  cachet_imap_session_examine_async (run->session, name, NULL, run->cancellable, cachet_sync_result_cb, &select_result);
+  selected = cachet_imap_session_select_finish (run->session, cachet_sync_wait (run->context, &select_result), error);
   if (selected == NULL)
     return FALSE;
   uidvalidity = cachet_imap_select_result_get_uidvalidity (selected);
@@ -411,8 +391,8 @@ sync_folder (CachetAccountSync      *self,
   if (stored == NULL && !cachet_store_upsert_folder (self->store, &info, error))
     return FALSE;
 
-  cachet_imap_session_uid_search_async (run->session, all, run->cancellable, result_cb, &search_result);
-  server_uids = cachet_imap_session_uid_search_finish (run->session, await (run, &search_result), error);
+  cachet_imap_session_uid_search_async (run->session, all, run->cancellable, cachet_sync_result_cb, &search_result);
+  server_uids = cachet_imap_session_uid_search_finish (run->session, cachet_sync_wait (run->context, &search_result), error);
   if (server_uids == NULL)
     return FALSE;
   g_array_sort (server_uids, compare_uids);
@@ -420,8 +400,14 @@ sync_folder (CachetAccountSync      *self,
   if (stored_uids == NULL)
     return FALSE;
 
+  known_uids = uids_awaiting_replay (self, name, uidvalidity, error);
+  if (known_uids == NULL)
+    return FALSE;
+  g_array_append_vals (known_uids, stored_uids->data, stored_uids->len);
+  g_array_sort (known_uids, compare_uids);
+
   gone = uids_missing_from (stored_uids, server_uids);
-  fresh = uids_missing_from (server_uids, stored_uids);
+  fresh = uids_missing_from (server_uids, known_uids);
   added_before = run->report.added;
   if (!remove_gone (self, run, name, uidvalidity, gone, error) ||
       !sync_flags (self, run, name, uidvalidity, known_modseq, stored_uids, error) ||
@@ -448,13 +434,24 @@ sync_account (CachetAccountSync  *self,
   g_autoptr(GAsyncResult) listed = NULL;
   g_autoptr(GAsyncResult) logged_out = NULL;
   g_autoptr(GPtrArray) mailboxes = NULL;
+  CachetReplayReport replayed;
 
-  cachet_imap_session_connect_async (run->session, run->cancellable, result_cb, &connected);
-  if (!cachet_imap_session_connect_finish (run->session, await (run, &connected), error))
+  cachet_account_session_open_async (self->account, self->credentials, run->cancellable,
+                                     cachet_sync_result_cb, &connected);
+  run->session = cachet_account_session_open_finish (cachet_sync_wait (run->context, &connected), error);
+  if (run->session == NULL)
     return FALSE;
 
-  cachet_imap_session_list_async (run->session, run->cancellable, result_cb, &listed);
-  mailboxes = cachet_imap_session_list_finish (run->session, await (run, &listed), error);
+  /* The user's offline actions first: the folders then download the
+   * result, and no message comes back that the user moved away. */
+  if (!cachet_action_replay_run (self->store, run->session, run->context, run->cancellable,
+                                 &replayed, error))
+    return FALSE;
+  run->report.replayed = replayed.replayed;
+  run->report.failed_actions = replayed.failed;
+
+  cachet_imap_session_list_async (run->session, run->cancellable, cachet_sync_result_cb, &listed);
+  mailboxes = cachet_imap_session_list_finish (run->session, cachet_sync_wait (run->context, &listed), error);
   if (mailboxes == NULL)
     return FALSE;
 
@@ -466,9 +463,9 @@ sync_account (CachetAccountSync  *self,
         return FALSE;
     }
 
-  cachet_imap_session_logout_async (run->session, run->cancellable, result_cb, &logged_out);
+  cachet_imap_session_logout_async (run->session, run->cancellable, cachet_sync_result_cb, &logged_out);
   /* The work is done and stored: a failed goodbye changes nothing. */
-  cachet_imap_session_logout_finish (run->session, await (run, &logged_out), NULL);
+  cachet_imap_session_logout_finish (run->session, cachet_sync_wait (run->context, &logged_out), NULL);
   return TRUE;
 }
 
@@ -486,14 +483,14 @@ run_in_thread (GTask        *task,
   g_main_context_push_thread_default (context);
   run->context = context;
   run->cancellable = cancellable;
-  run->session = cachet_imap_session_new (self->account, self->credentials);
 
   if (sync_account (self, run, &error))
     g_task_return_pointer (task, g_memdup2 (&run->report, sizeof run->report), g_free);
   else
     g_task_return_error (task, g_steal_pointer (&error));
 
-  cachet_imap_session_close (run->session);
+  if (run->session != NULL)
+    cachet_imap_session_close (run->session);
   g_clear_object (&run->session);
   /* Let the closed connection's last callbacks run on this context. */
   while (g_main_context_iteration (context, FALSE))

@@ -20,6 +20,9 @@ G_BEGIN_DECLS
  * @flags_changed: messages whose flags changed on the server
  * @new_in_inbox: messages that arrived in the inbox since the previous sync
  *   (not counting an inbox's first download), worth telling the user about
+ * @replayed: actions taken offline that the server now has
+ * @failed_actions: actions taken offline that the server refused; they stay
+ *   in the store, failed, for the user to see
  */
 typedef struct
 {
@@ -28,6 +31,8 @@ typedef struct
   guint removed;
   guint flags_changed;
   guint new_in_inbox;
+  guint replayed;
+  guint failed_actions;
 } CachetSyncReport;
 
 #define CACHET_TYPE_ACCOUNT_SYNC (cachet_account_sync_get_type ())
