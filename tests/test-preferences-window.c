@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "cachet-preferences-window.h"
 #include "cachet-secret-credentials.h"
@@ -119,6 +120,10 @@ test_remove_account_forgets_password (void)
   g_signal_emit_by_name (remove, "clicked");
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
+  /* The user is told what goes and what stays (the application deletes the
+   * local copy: see test-application). */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Its mail is deleted from this computer"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "the messages on the mail server are kept"));
 
   /* Cancelling keeps everything. */
   adw_message_dialog_response (dialog, "cancel");

@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cachet-account-data.h"
 #include "cachet-application.h"
 #include "cachet-folder.h"
 #include "cachet-message-row.h"
@@ -107,6 +108,89 @@ wait_for_messages (CachetWindow *window,
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, expected);
 }
 
+/* Iterates until the message of @uid in the INBOX has @flag set (or not),
+ * with a bound: actions change the index in a thread. */
+static void
+wait_for_flag (CachetStore        *store,
+               guint32             uid,
+               CachetMessageFlags  flag,
+               gboolean            set)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_autoptr(CachetMessageInfo) info = NULL;
+
+  do
+    {
+      g_clear_object (&info);
+      g_main_context_iteration (NULL, FALSE);
+      info = cachet_store_get_message (store, "INBOX", uid, NULL);
+      g_assert_nonnull (info);
+    }
+  while (((cachet_message_info_get_flags (info) & flag) != 0) != set &&
+         g_get_monotonic_time () < deadline);
+  g_assert_cmpint ((cachet_message_info_get_flags (info) & flag) != 0, ==, set);
+}
+
+static guint32
+selected_uid (GtkSelectionModel *messages)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (messages);
+  g_autoptr(CachetMessageInfo) info = NULL;
+
+  g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 1);
+  info = g_list_model_get_item (G_LIST_MODEL (messages), gtk_bitset_get_nth (selected, 0));
+  return cachet_message_info_get_uid (info);
+}
+
+/* Opening a message marks it read; the star and the trash act on the
+ * selection at once, queue the change for the server, and the next message
+ * is selected when the shown one leaves the folder. */
+static void
+check_message_actions (CachetApplication *app,
+                       CachetWindow      *window,
+                       GtkSelectionModel *messages)
+{
+  CachetAccountList *accounts = cachet_application_get_accounts (app);
+  g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (accounts), 0);
+  CachetStore *store = cachet_application_get_store (app, account, NULL);
+  GMenuModel *move_menu = gtk_menu_button_get_menu_model (window_child (window, "move_button"));
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autofree char *target = NULL;
+  gint64 deadline;
+
+  g_assert_nonnull (store);
+  gtk_selection_model_select_item (messages, 0, TRUE);
+  g_assert_cmpuint (selected_uid (messages), ==, 3);
+  wait_for_flag (store, 3, CACHET_MESSAGE_FLAG_SEEN, TRUE);
+
+  /* The trash is where messages can go from the inbox. */
+  g_assert_cmpint (g_menu_model_get_n_items (move_menu), ==, 1);
+  g_assert_true (g_menu_model_get_item_attribute (move_menu, 0, G_MENU_ATTRIBUTE_TARGET, "s", &target));
+  g_assert_cmpstr (target, ==, "Corbeille");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "message.flagged", NULL);
+  wait_for_flag (store, 3, CACHET_MESSAGE_FLAG_FLAGGED, TRUE);
+  g_assert_cmpuint (selected_uid (messages), ==, 3);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "message.delete", NULL);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_list_model_get_n_items (G_LIST_MODEL (messages)) != 2 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (messages)), ==, 2);
+  g_assert_cmpuint (selected_uid (messages), ==, 2);
+  wait_for_flag (store, 2, CACHET_MESSAGE_FLAG_SEEN, TRUE);
+
+  /* The server hears of them at the next sync: the star, the move to the
+   * trash, and the next message read. */
+  pending = cachet_store_list_pending_actions (store, NULL);
+  g_assert_nonnull (pending);
+  g_assert_cmpuint (pending->len, ==, 4);
+  g_assert_cmpint (((CachetPendingAction *) g_ptr_array_index (pending, 2))->kind, ==, CACHET_PENDING_ACTION_MOVE);
+  g_assert_cmpstr (((CachetPendingAction *) g_ptr_array_index (pending, 2))->target_folder, ==, "Corbeille");
+  g_assert_cmpint (((CachetPendingAction *) g_ptr_array_index (pending, 3))->kind, ==, CACHET_PENDING_ACTION_ADD_FLAGS);
+  gtk_selection_model_unselect_all (messages);
+}
+
 static void
 test_window_shows_stored_mail (void)
 {
@@ -188,16 +272,20 @@ test_window_shows_stored_mail (void)
   wait_for_messages (window, 3);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "list");
 
+  check_message_actions (app, window, messages);
+
   /* An empty folder says so. */
   gtk_single_selection_set_selected (sidebar, 2);
   iterate ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "empty");
 
-  /* Removing the account lets go of its mail: nothing holds its store open. */
+  /* Removing the account lets go of its mail: nothing holds its store
+   * open, so its local copy can be deleted. */
   {
     CachetAccountList *accounts = cachet_application_get_accounts (app);
     g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (accounts), 0);
-    g_autoptr(CachetStore) reopened = NULL;
+    g_autofree char *account_dir = cachet_account_data_get_dir (cachet_account_get_id (account));
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
     gtk_single_selection_set_selected (sidebar, 1);
     iterate ();
@@ -205,8 +293,9 @@ test_window_shows_stored_mail (void)
     g_assert_no_error (error);
     iterate ();
     g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "welcome");
-    reopened = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
-    g_assert_no_error (error);
+    while (g_file_test (account_dir, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_false (g_file_test (account_dir, G_FILE_TEST_EXISTS));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -8,9 +8,12 @@
 
 #include <glib/gi18n.h>
 
+#include "cachet-account-data.h"
 #include "cachet-add-account-dialog.h"
+#include "cachet-attachment-cache.h"
 #include "cachet-application.h"
 #include "cachet-mime.h"
+#include "cachet-outbox-window.h"
 #include "cachet-preferences-window.h"
 #include "cachet-secret-credentials.h"
 #include "cachet-window.h"
@@ -25,6 +28,9 @@ struct _CachetApplication
   /* Account id → CachetStore: one per account for the whole application,
    * since a store locks its account's files. */
   GHashTable              *stores;
+  /* The ids of the accounts in the list, to see which ones were removed. */
+  GHashTable              *account_ids;
+  CachetSenderService     *sender;
 };
 
 G_DEFINE_FINAL_TYPE (CachetApplication, cachet_application, ADW_TYPE_APPLICATION)
@@ -98,19 +104,149 @@ cachet_application_get_store (CachetApplication  *self,
   return store;
 }
 
-/* A removed account's store is closed, so that its files are no longer held. */
+/**
+ * cachet_application_get_sender:
+ *
+ * Returns: (transfer none): what sends the accounts' outboxes
+ */
+CachetSenderService *
+cachet_application_get_sender (CachetApplication *self)
+{
+  g_return_val_if_fail (CACHET_IS_APPLICATION (self), NULL);
+
+  return self->sender;
+}
+
+/**
+ * cachet_application_queue_message:
+ * @account: the account sending the message
+ * @message: the message, exactly as it will be sent
+ * @recipients: the envelope recipients
+ * @error: return location for a #GError
+ *
+ * Keeps the message durably in the account's outbox, then sends it in the
+ * background. Failures are told through #CachetSenderService::send-failed.
+ *
+ * Returns: whether the message is safely queued
+ */
+gboolean
+cachet_application_queue_message (CachetApplication   *self,
+                                  CachetAccount       *account,
+                                  GBytes              *message,
+                                  const char * const  *recipients,
+                                  GError             **error)
+{
+  g_return_val_if_fail (CACHET_IS_APPLICATION (self), FALSE);
+
+  return cachet_sender_service_queue (self->sender, account, message, recipients, error);
+}
+
+static void
+account_data_deleted_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autofree char *account_id = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cachet_account_data_delete_finish (result, &error))
+    g_warning ("%s", error->message);
+  else
+    g_debug ("Deleted the local mail of the removed account %s", account_id);
+}
+
+/* A removed account's local mail goes once nothing holds its files: windows
+ * may keep its store, and a cancelled flush its outbox, for a moment after
+ * the account is removed. A holder lets go when it is finalized (its files
+ * closed), possibly in a worker thread: the deletion then starts from the
+ * main context. */
+typedef struct
+{
+  char *account_id;
+  int   holders;
+} AccountRemoval;
+
+static gboolean
+delete_account_data (gpointer user_data)
+{
+  AccountRemoval *removal = user_data;
+  char *account_id = g_steal_pointer (&removal->account_id);
+
+  g_free (removal);
+  cachet_account_data_delete_async (account_id, NULL, account_data_deleted_cb, account_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+holder_released_cb (gpointer user_data)
+{
+  AccountRemoval *removal = user_data;
+
+  if (g_atomic_int_dec_and_test (&removal->holders))
+    g_main_context_invoke (NULL, delete_account_data, removal);
+}
+
+static void
+wait_for_release (AccountRemoval *removal,
+                  gpointer        holder)
+{
+  if (holder == NULL)
+    return;
+  g_atomic_int_inc (&removal->holders);
+  /* Object data goes after the object's own finalize, which closes its
+   * files; a weak reference would be told before. */
+  g_object_set_data_full (holder, "cachet-account-removal", removal, holder_released_cb);
+}
+
+static void
+forget_account (CachetApplication *self,
+                const char        *id)
+{
+  AccountRemoval *removal = g_new0 (AccountRemoval, 1);
+
+  removal->account_id = g_strdup (id);
+  /* Counts itself until every holder is known, so that a holder released
+   * right away does not start the deletion early. */
+  removal->holders = 1;
+  wait_for_release (removal, g_hash_table_lookup (self->stores, id));
+  if (self->sender != NULL)
+    wait_for_release (removal, cachet_sender_service_get_outbox (self->sender, id));
+  g_hash_table_remove (self->stores, id);
+  holder_released_cb (removal);
+}
+
 static void
 accounts_changed_cb (CachetApplication *self)
 {
+  GListModel *accounts = G_LIST_MODEL (self->accounts);
+  g_autoptr(GHashTable) removed_ids = g_steal_pointer (&self->account_ids);
   GHashTableIter iter;
   const char *id;
 
-  g_hash_table_iter_init (&iter, self->stores);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+  self->account_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
     {
-      if (!cachet_account_list_has_id (self->accounts, id))
-        g_hash_table_iter_remove (&iter);
+      g_autoptr(CachetAccount) account = g_list_model_get_item (accounts, i);
+
+      id = cachet_account_get_id (account);
+      g_hash_table_remove (removed_ids, id);
+      g_hash_table_add (self->account_ids, g_strdup (id));
     }
+
+  g_hash_table_iter_init (&iter, removed_ids);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    forget_account (self, id);
+}
+
+static void
+attachment_cache_cleaned_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cachet_attachment_cache_clean_finish (result, &error))
+    g_warning ("Cannot delete old copies of opened attachments: %s", error->message);
 }
 
 static gboolean
@@ -172,8 +308,15 @@ cachet_application_startup (GApplication *application)
   if (!cachet_account_list_load (self->accounts, &error))
     g_warning ("%s", error->message);
   self->stores = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->account_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  accounts_changed_cb (self);
+  /* Connected before the sender service follows the list too, so that a
+   * removed account's outbox is still there to wait for. */
   g_signal_connect_object (self->accounts, "items-changed",
                            G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Messages left in the outboxes by the last run go now. */
+  self->sender = cachet_sender_service_new (self->accounts, CACHET_CREDENTIALS_PROVIDER (self->credentials));
+  cachet_attachment_cache_clean_async (CACHET_ATTACHMENT_CACHE_MAX_AGE, NULL, attachment_cache_cleaned_cb, NULL);
 }
 
 static void
@@ -182,7 +325,9 @@ cachet_application_dispose (GObject *object)
   CachetApplication *self = CACHET_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->sender);
   g_clear_pointer (&self->stores, g_hash_table_unref);
+  g_clear_pointer (&self->account_ids, g_hash_table_unref);
   g_clear_object (&self->accounts);
   g_clear_object (&self->credentials);
 
@@ -254,6 +399,30 @@ cachet_application_add_account_action (GSimpleAction *action,
 }
 
 static void
+cachet_application_show_outbox_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  CachetApplication *self = CACHET_APPLICATION (user_data);
+  GtkWindow *outbox = NULL;
+
+  /* One outbox window: it shows every account. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL && outbox == NULL; l = l->next)
+    {
+      if (CACHET_IS_OUTBOX_WINDOW (l->data))
+        outbox = l->data;
+    }
+  if (outbox == NULL)
+    {
+      outbox = GTK_WINDOW (cachet_outbox_window_new (self->sender));
+      gtk_window_set_transient_for (outbox, gtk_application_get_active_window (GTK_APPLICATION (self)));
+      gtk_window_set_destroy_with_parent (outbox, TRUE);
+      gtk_window_set_application (outbox, GTK_APPLICATION (self));
+    }
+  gtk_window_present (outbox);
+}
+
+static void
 cachet_application_quit_action (GSimpleAction *action,
                                 GVariant      *parameter,
                                 gpointer       user_data)
@@ -273,6 +442,7 @@ static const GActionEntry app_actions[] = {
   { "add-account", cachet_application_add_account_action },
   { "preferences", cachet_application_preferences_action },
   { "quit", cachet_application_quit_action },
+  { "show-outbox", cachet_application_show_outbox_action },
 };
 
 static void

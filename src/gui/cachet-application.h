@@ -10,6 +10,7 @@
 
 #include "cachet-account-list.h"
 #include "cachet-credentials-provider.h"
+#include "cachet-sender-service.h"
 #include "cachet-store.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,12 @@ CachetAccountList         *cachet_application_get_accounts    (CachetApplication
 CachetCredentialsProvider *cachet_application_get_credentials (CachetApplication *self);
 CachetStore               *cachet_application_get_store       (CachetApplication  *self,
                                                                CachetAccount      *account,
+                                                               GError            **error);
+CachetSenderService       *cachet_application_get_sender      (CachetApplication  *self);
+gboolean                   cachet_application_queue_message   (CachetApplication  *self,
+                                                               CachetAccount      *account,
+                                                               GBytes             *message,
+                                                               const char * const *recipients,
                                                                GError            **error);
 
 G_END_DECLS

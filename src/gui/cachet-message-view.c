@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <webkit/webkit.h>
 
+#include "cachet-attachment-cache.h"
 #include "cachet-message-render.h"
 #include "cachet-message-view.h"
 
@@ -31,7 +32,10 @@ struct _CachetMessageView
 
   /* Cancelled when another message is shown, on clear and on dispose. */
   GCancellable             *cancellable;
+  GBytes                   *raw;
   CachetMessageRender      *render;
+  /* Attachment index → the copy written for a drag, once written. */
+  GHashTable               *dragged_files;
   gboolean                  loading;
 
   /* Made for the first HTML message and kept: one per view, shared with
@@ -219,6 +223,8 @@ reset (CachetMessageView *self)
   g_clear_object (&self->cancellable);
   drop_web_view (self);
   g_clear_pointer (&self->render, cachet_message_render_free);
+  g_clear_pointer (&self->raw, g_bytes_unref);
+  g_clear_pointer (&self->dragged_files, g_hash_table_unref);
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->attachments_flow))) != NULL)
@@ -766,20 +772,301 @@ show_headers (CachetMessageView *self)
   set_header_row (self->date_caption, self->date_label, date);
 }
 
-static GtkWidget *
-attachment_widget_new (const CachetMessageAttachment *attachment)
+/* Opening and saving attachments. The content is read from the message
+ * again in a worker thread, each time: the render keeps no attachment in
+ * memory. Errors are told in a dialog, since the view has no room of its
+ * own for them. */
+
+static const char *
+attachment_display_name (const CachetMessageAttachment *attachment)
 {
-  const char *name = attachment->file_name != NULL ? attachment->file_name : _("Unnamed attachment");
+  return attachment->file_name != NULL ? attachment->file_name : _("Unnamed attachment");
+}
+
+static void
+show_attachment_error (CachetMessageView *self,
+                       const char        *heading,
+                       const char        *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  GBytes                  *raw;
+  CachetMessageAttachment *attachment;
+  /* Where to save it; %NULL to write a private copy to open. */
+  GFile                   *destination;
+} AttachmentJob;
+
+static void
+attachment_job_free (AttachmentJob *job)
+{
+  g_bytes_unref (job->raw);
+  cachet_message_attachment_free (job->attachment);
+  g_clear_object (&job->destination);
+  g_free (job);
+}
+
+static const CachetMessageAttachment *
+attachment_at (CachetMessageView *self,
+               guint              index)
+{
+  if (self->render == NULL || index >= self->render->attachments->len)
+    return NULL;
+  return g_ptr_array_index (self->render->attachments, index);
+}
+
+static void
+attachment_job_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  AttachmentJob *job = task_data;
+  g_autoptr(GBytes) data = NULL;
+  GError *error = NULL;
+  GFile *copy;
+
+  data = cachet_message_render_extract_attachment (job->raw, job->attachment, &error);
+  if (data == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (job->destination != NULL)
+    {
+      if (g_file_replace_contents (job->destination, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                   NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, cancellable, &error))
+        g_task_return_pointer (task, g_object_ref (job->destination), g_object_unref);
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+
+  if (!cachet_message_render_attachment_can_open (job->attachment->file_name, data))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                               _("Opening it could run a program on this computer. Save it instead, and "
+                                 "open it only if you trust its sender."));
+      return;
+    }
+  copy = cachet_attachment_cache_write (job->attachment->file_name, data, &error);
+  if (copy == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, copy, g_object_unref);
+}
+
+static void
+run_attachment_job (CachetMessageView             *self,
+                    const CachetMessageAttachment *attachment,
+                    GFile                         *destination,
+                    GAsyncReadyCallback            callback)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, callback, NULL);
+  AttachmentJob *job = g_new0 (AttachmentJob, 1);
+
+  job->raw = g_bytes_ref (self->raw);
+  job->attachment = cachet_message_attachment_copy (attachment);
+  job->destination = destination != NULL ? g_object_ref (destination) : NULL;
+  g_task_set_source_tag (task, run_attachment_job);
+  g_task_set_task_data (task, job, (GDestroyNotify) attachment_job_free);
+  g_task_run_in_thread (task, attachment_job_thread);
+}
+
+static const char *
+job_attachment_name (GAsyncResult *result)
+{
+  AttachmentJob *job = g_task_get_task_data (G_TASK (result));
+
+  return attachment_display_name (job->attachment);
+}
+
+static void
+attachment_shown_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(CachetMessageView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_attachment_error (self, _("Cannot Open Attachment"), error->message);
+}
+
+static void
+attachment_copied_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  CachetMessageView *self = CACHET_MESSAGE_VIEW (source);
+  g_autoptr(GFile) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *heading = NULL;
+
+  copy = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (copy == NULL)
+    {
+      /* Translators: %s is the name of an attachment. */
+      heading = g_strdup_printf (_("Cannot Open “%s”"), job_attachment_name (result));
+      show_attachment_error (self, heading, error->message);
+      return;
+    }
+
+  uri = g_file_get_uri (copy);
+  gtk_show_uri_full (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), uri, GDK_CURRENT_TIME,
+                     self->cancellable, attachment_shown_cb, g_object_ref (self));
+}
+
+static void
+open_attachment_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CachetMessageView *self = CACHET_MESSAGE_VIEW (widget);
+  const CachetMessageAttachment *attachment = attachment_at (self, g_variant_get_uint32 (parameter));
+
+  if (attachment != NULL)
+    run_attachment_job (self, attachment, NULL, attachment_copied_cb);
+}
+
+static void
+attachment_saved_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  CachetMessageView *self = CACHET_MESSAGE_VIEW (source);
+  g_autoptr(GFile) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heading = NULL;
+
+  saved = g_task_propagate_pointer (G_TASK (result), &error);
+  if (saved != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Translators: %s is the name of an attachment. */
+  heading = g_strdup_printf (_("Cannot Save “%s”"), job_attachment_name (result));
+  show_attachment_error (self, heading, error->message);
+}
+
+static void
+save_chooser_response_cb (GtkNativeDialog *chooser,
+                          int              response,
+                          gpointer         user_data)
+{
+  CachetMessageView *self = user_data;
+  CachetMessageAttachment *attachment = g_object_get_data (G_OBJECT (chooser), "cachet-attachment");
+  g_autoptr(GFile) destination = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (destination = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL &&
+      self->raw != NULL)
+    run_attachment_job (self, attachment, destination, attachment_saved_cb);
+  g_object_unref (chooser);
+}
+
+static void
+save_attachment_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CachetMessageView *self = CACHET_MESSAGE_VIEW (widget);
+  const CachetMessageAttachment *attachment = attachment_at (self, g_variant_get_uint32 (parameter));
+  GtkFileChooserNative *chooser;
+
+  if (attachment == NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Save Attachment"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  /* The safe name: a hostile one could hide its real extension. */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
+                                     attachment->file_name != NULL ? attachment->file_name : _("attachment"));
+  /* The attachment as it is now: the view may show another message by the
+   * time the user answers. */
+  g_object_set_data_full (G_OBJECT (chooser), "cachet-attachment", cachet_message_attachment_copy (attachment),
+                          (GDestroyNotify) cachet_message_attachment_free);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (save_chooser_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+attachment_activated_cb (CachetMessageView *self,
+                         GtkFlowBoxChild   *child)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "attachment.open", "u",
+                              (guint32) gtk_flow_box_child_get_index (child));
+}
+
+/* A drag hands the file manager a real file: the copy is written when the
+ * drag starts, since the file manager reads it as soon as it is dropped. */
+static GdkContentProvider *
+attachment_drag_prepare_cb (GtkDragSource *source,
+                            double         x,
+                            double         y,
+                            gpointer       user_data)
+{
+  CachetMessageView *self = user_data;
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (source), "cachet-attachment-index"));
+  const CachetMessageAttachment *attachment = attachment_at (self, index);
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) files = NULL;
+  GFile *copy;
+
+  if (attachment == NULL)
+    return NULL;
+
+  copy = g_hash_table_lookup (self->dragged_files, GUINT_TO_POINTER (index));
+  if (copy == NULL)
+    {
+      data = cachet_message_render_extract_attachment (self->raw, attachment, &error);
+      copy = data != NULL ? cachet_attachment_cache_write (attachment->file_name, data, &error) : NULL;
+      if (copy == NULL)
+        {
+          g_warning ("Cannot drag the attachment: %s", error->message);
+          return NULL;
+        }
+      g_hash_table_insert (self->dragged_files, GUINT_TO_POINTER (index), copy);
+    }
+
+  files = g_slist_prepend (NULL, copy);
+  return gdk_content_provider_new_typed (GDK_TYPE_FILE_LIST, gdk_file_list_new_from_list (files));
+}
+
+static GtkWidget *
+attachment_widget_new (CachetMessageView             *self,
+                       const CachetMessageAttachment *attachment,
+                       guint                          index)
+{
+  const char *name = attachment_display_name (attachment);
   g_autofree char *content_type = g_content_type_from_mime_type (attachment->content_type);
   g_autoptr(GIcon) icon = g_content_type_get_symbolic_icon (content_type != NULL ? content_type
                                                                                  : attachment->content_type);
   g_autofree char *size = g_format_size (attachment->size);
   /* Translators: how an attachment is read out: its file name, then its size. */
   g_autofree char *description = g_strdup_printf (_("%s, %s"), name, size);
+  /* Translators: %s is the name of an attachment. */
+  g_autofree char *save_label = g_strdup_printf (_("Save “%s”…"), name);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *image = gtk_image_new_from_gicon (icon);
   GtkWidget *name_label = gtk_label_new (name);
   GtkWidget *size_label = gtk_label_new (size);
+  GtkWidget *save_button = gtk_button_new_from_icon_name ("document-save-symbolic");
+  GtkDragSource *drag_source = gtk_drag_source_new ();
+  g_autoptr(GtkIconPaintable) drag_icon = NULL;
 
   /* The middle goes when the name is too long: the extension stays. */
   gtk_label_set_ellipsize (GTK_LABEL (name_label), PANGO_ELLIPSIZE_MIDDLE);
@@ -789,9 +1076,26 @@ attachment_widget_new (const CachetMessageAttachment *attachment)
   gtk_widget_set_tooltip_text (box, name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
 
+  gtk_widget_add_css_class (save_button, "flat");
+  gtk_widget_set_valign (save_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (save_button, save_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (save_button), GTK_ACCESSIBLE_PROPERTY_LABEL, save_label, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (save_button), "attachment.save");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (save_button), "u", (guint32) index);
+
+  gtk_drag_source_set_actions (drag_source, GDK_ACTION_COPY);
+  drag_icon = gtk_icon_theme_lookup_by_gicon (gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))),
+                                              icon, 32, gtk_widget_get_scale_factor (GTK_WIDGET (self)),
+                                              gtk_widget_get_direction (GTK_WIDGET (self)), 0);
+  gtk_drag_source_set_icon (drag_source, GDK_PAINTABLE (drag_icon), 0, 0);
+  g_object_set_data (G_OBJECT (drag_source), "cachet-attachment-index", GUINT_TO_POINTER (index));
+  g_signal_connect_object (drag_source, "prepare", G_CALLBACK (attachment_drag_prepare_cb), self, 0);
+  gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (drag_source));
+
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), name_label);
   gtk_box_append (GTK_BOX (box), size_label);
+  gtk_box_append (GTK_BOX (box), save_button);
 
   return box;
 }
@@ -801,8 +1105,9 @@ show_attachments (CachetMessageView *self)
 {
   GPtrArray *attachments = self->render->attachments;
 
+  self->dragged_files = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   for (guint i = 0; i < attachments->len; i++)
-    gtk_flow_box_append (self->attachments_flow, attachment_widget_new (g_ptr_array_index (attachments, i)));
+    gtk_flow_box_append (self->attachments_flow, attachment_widget_new (self, g_ptr_array_index (attachments, i), i));
   gtk_widget_set_visible (self->attachments_box, attachments->len > 0);
 }
 
@@ -880,6 +1185,7 @@ cachet_message_view_show_message (CachetMessageView *self,
 
   reset (self);
   self->cancellable = g_cancellable_new ();
+  self->raw = g_bytes_ref (raw);
   set_loading (self, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 
@@ -1021,6 +1327,10 @@ cachet_message_view_class_init (CachetMessageViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetMessageView, link_box);
   gtk_widget_class_bind_template_child (widget_class, CachetMessageView, link_label);
   gtk_widget_class_bind_template_child (widget_class, CachetMessageView, notice_page);
+  gtk_widget_class_bind_template_callback (widget_class, attachment_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "attachment.open", "u", open_attachment_action);
+  gtk_widget_class_install_action (widget_class, "attachment.save", "u", save_attachment_action);
 }
 
 static void

@@ -74,7 +74,8 @@ remove_clicked_cb (GtkButton *button,
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("“%s” will be removed from Cachet, and its password from the keyring. "
-                                    "Messages stay on the mail server."),
+                                    "Its mail is deleted from this computer, with any message not sent yet; "
+                                    "the messages on the mail server are kept."),
                                   cachet_account_get_name (account));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),

@@ -9,10 +9,14 @@
 #include <glib/gi18n.h>
 
 #include "cachet-account-sync.h"
+#include "cachet-composer-window.h"
 #include "cachet-folder-list.h"
+#include "cachet-inbox-watcher.h"
+#include "cachet-message-actions.h"
 #include "cachet-message-list.h"
 #include "cachet-message-row.h"
 #include "cachet-message-view.h"
+#include "cachet-outbox-window.h"
 #include "cachet-window.h"
 
 struct _CachetWindow
@@ -31,13 +35,21 @@ struct _CachetWindow
   GListStore           *search_results;
   GCancellable         *search_cancellable;
   GtkMultiSelection    *message_selection;
+  CachetMessageActions *message_actions;
+  /* The message in the reading pane, kept while the selection is rebuilt. */
+  CachetMessageInfo    *shown_message;
   /* Account id → the CachetFolderList shown under it, to reload after sync. */
   GHashTable           *folder_lists;
   /* Cancelled when the window closes: nothing it started outlives it. */
   GCancellable         *cancellable;
   /* The message being opened in the reading pane, replaced by the next. */
   GCancellable         *open_cancellable;
-  guint                 syncs_running;
+  /* Account id → SyncState, for the accounts syncing now. */
+  GHashTable           *syncing;
+  /* Account id → the last sync error shown, while it lasts. */
+  GHashTable           *sync_errors;
+  /* Account id → the CachetInboxWatcher keeping its inbox open. */
+  GHashTable           *inbox_watchers;
   guint                 sync_timeout_id;
 
   /* Template widgets */
@@ -54,6 +66,7 @@ struct _CachetWindow
   GtkSearchEntry       *search_entry;
   GtkStack             *reading_stack;
   CachetMessageView    *message_view;
+  GtkMenuButton        *move_button;
 };
 
 G_DEFINE_FINAL_TYPE (CachetWindow, cachet_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -63,6 +76,9 @@ G_DEFINE_FINAL_TYPE (CachetWindow, cachet_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* A search lists its best matches, newest first; more would not be read. */
 #define MAX_SEARCH_RESULTS 500
+
+/* A reload keeps up to this many selected messages selected. */
+#define MAX_KEPT_SELECTION 1000
 
 static CachetApplication *
 get_application (CachetWindow *self)
@@ -96,14 +112,6 @@ create_folder_model (gpointer item,
   g_hash_table_replace (self->folder_lists, g_strdup (cachet_account_get_id (item)), g_object_ref (folders));
 
   return G_LIST_MODEL (g_steal_pointer (&folders));
-}
-
-static const char *
-folder_display_name (CachetFolder *folder)
-{
-  if (g_ascii_strcasecmp (cachet_folder_get_name (folder), "INBOX") == 0)
-    return _("Inbox");
-  return cachet_folder_get_name (folder);
 }
 
 static const char *
@@ -150,6 +158,18 @@ sidebar_row_setup_cb (CachetWindow *self,
 }
 
 static void
+show_unread_count (CachetFolder *folder,
+                   GParamSpec   *pspec,
+                   GtkLabel     *count)
+{
+  guint unread = cachet_folder_get_unread_count (folder);
+  g_autofree char *unread_text = g_strdup_printf ("%u", unread);
+
+  gtk_label_set_text (count, unread_text);
+  gtk_widget_set_visible (GTK_WIDGET (count), unread > 0);
+}
+
+static void
 sidebar_row_bind_cb (CachetWindow *self,
                      GtkListItem  *list_item)
 {
@@ -177,16 +197,26 @@ sidebar_row_bind_cb (CachetWindow *self,
   else
     {
       CachetFolder *folder = CACHET_FOLDER (item);
-      guint unread = cachet_folder_get_unread_count (folder);
-      g_autofree char *unread_text = g_strdup_printf ("%u", unread);
 
       gtk_list_item_set_selectable (list_item, TRUE);
       gtk_image_set_from_icon_name (GTK_IMAGE (icon), folder_icon_name (folder));
-      gtk_label_set_text (GTK_LABEL (label), folder_display_name (folder));
+      gtk_label_set_text (GTK_LABEL (label), cachet_folder_get_display_name (folder));
       gtk_widget_set_tooltip_text (label, NULL);
-      gtk_label_set_text (GTK_LABEL (count), unread_text);
-      gtk_widget_set_visible (count, unread > 0);
+      show_unread_count (folder, NULL, GTK_LABEL (count));
+      /* Counts change in place as mail is read and arrives. */
+      g_signal_connect_object (folder, "notify::unread-count", G_CALLBACK (show_unread_count), count, 0);
     }
+}
+
+static void
+sidebar_row_unbind_cb (CachetWindow *self,
+                       GtkListItem  *list_item)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+  if (CACHET_IS_FOLDER (item))
+    g_signal_handlers_disconnect_by_func (item, show_unread_count, NULL);
 }
 
 static void
@@ -217,14 +247,18 @@ is_searching (CachetWindow *self)
   return *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
 }
 
-static void
+/* Returns: (transfer none): the toast shown, to add a button to */
+static AdwToast *
 show_toast (CachetWindow *self,
             const char   *message)
 {
-  AdwToast *toast = adw_toast_new (message);
+  /* A toast's title is markup; messages quote addresses such as <a@b>. */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
 
   adw_toast_set_timeout (toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  return toast;
 }
 
 static void
@@ -239,13 +273,39 @@ message_loaded_cb (GObject      *source,
   raw = cachet_store_load_message_finish (CACHET_STORE (source), result, &error);
   if (raw == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_toast (self, error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Selecting it again tries again. */
+      g_clear_object (&self->shown_message);
+      show_toast (self, error->message);
       return;
     }
   cachet_message_view_show_message (self->message_view, raw);
   gtk_stack_set_visible_child_name (self->reading_stack, "message");
   adw_leaflet_navigate (self->content_leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* Replying and forwarding act on the one message shown. */
+static void
+update_reply_actions (CachetWindow *self,
+                      gboolean      enabled)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reply", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reply-all", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forward", enabled);
+}
+
+/* Whether @info is the message in the reading pane, or on its way there:
+ * the same message of the same folder, read anew from the index after a
+ * reload. */
+static gboolean
+is_shown (CachetWindow      *self,
+          CachetMessageInfo *info)
+{
+  return self->shown_message != NULL &&
+         cachet_message_info_get_uid (info) == cachet_message_info_get_uid (self->shown_message) &&
+         g_strcmp0 (cachet_message_info_get_folder (info),
+                    cachet_message_info_get_folder (self->shown_message)) == 0;
 }
 
 /* One message selected: it opens in the reading pane. None, or several:
@@ -256,19 +316,26 @@ message_selection_changed_cb (CachetWindow *self)
   g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->message_selection));
   g_autoptr(CachetMessageInfo) info = NULL;
 
+  update_reply_actions (self, gtk_bitset_get_size (selected) == 1 && self->store != NULL);
+  if (gtk_bitset_get_size (selected) == 1)
+    {
+      info = g_list_model_get_item (G_LIST_MODEL (self->message_selection), gtk_bitset_get_nth (selected, 0));
+      if (info != NULL && is_shown (self, info))
+        return;
+    }
+
   g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
-
-  if (gtk_bitset_get_size (selected) != 1 || self->store == NULL)
+  if (info == NULL || self->store == NULL)
     {
+      g_clear_object (&self->shown_message);
       cachet_message_view_clear (self->message_view);
       gtk_stack_set_visible_child_name (self->reading_stack, "none");
       return;
     }
 
-  info = g_list_model_get_item (G_LIST_MODEL (self->message_selection), gtk_bitset_get_nth (selected, 0));
-  if (info == NULL)
-    return;
+  g_set_object (&self->shown_message, info);
+  cachet_message_actions_mark_read (self->message_actions, info);
   self->open_cancellable = g_cancellable_new ();
   cachet_store_load_message_async (self->store, cachet_message_info_get_folder (info),
                                    cachet_message_info_get_uid (info), self->open_cancellable,
@@ -361,9 +428,13 @@ show_folder (CachetWindow  *self,
 
   g_set_object (&self->store, store);
   g_set_object (&self->folder_messages, messages);
-  adw_window_title_set_title (self->message_list_title, folder_display_name (folder));
+  adw_window_title_set_title (self->message_list_title, cachet_folder_get_display_name (folder));
   adw_window_title_set_subtitle (self->message_list_title, cachet_account_get_name (account));
   gtk_multi_selection_set_model (self->message_selection, G_LIST_MODEL (messages));
+  cachet_message_actions_set_folder (self->message_actions, store, cachet_folder_get_name (folder),
+                                     g_hash_table_lookup (self->folder_lists, cachet_account_get_id (account)));
+  /* Nothing is selected in the new list: the pane says so. */
+  message_selection_changed_cb (self);
   update_message_list_page (self);
   /* A search in progress follows the user to the new folder. */
   if (is_searching (self))
@@ -421,20 +492,88 @@ select_first_folder (CachetWindow *self)
     }
 }
 
+/* Reads the folder's messages again after the index changed, keeping the
+ * selection, so that new mail never closes the message being read. When
+ * the selected messages left the folder (moved or deleted, here or
+ * elsewhere), the one after them is selected, as the user goes through
+ * their mail. */
+static void
+reload_messages (CachetWindow *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autoptr(GtkBitset) kept = gtk_bitset_new_empty ();
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GError) error = NULL;
+  GListModel *messages = G_LIST_MODEL (self->folder_messages);
+  GtkBitsetIter iter;
+  guint position;
+
+  if (self->folder_messages == NULL)
+    return;
+  if (is_searching (self))
+    {
+      search_changed_cb (self);
+      return;
+    }
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->message_selection));
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position);
+       more && uids->len < MAX_KEPT_SELECTION;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(CachetMessageInfo) info = g_list_model_get_item (messages, position);
+      guint32 uid;
+
+      if (info == NULL)
+        continue;
+      uid = cachet_message_info_get_uid (info);
+      g_array_append_val (uids, uid);
+      g_array_append_val (positions, position);
+    }
+
+  /* Emptied first: the selection model would otherwise look for the
+   * selected rows among all the reloaded ones, reading the whole folder. */
+  g_signal_handlers_block_by_func (self->message_selection, message_selection_changed_cb, self);
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->message_selection));
+  if (!cachet_message_list_reload (self->folder_messages, &error))
+    g_warning ("%s", error->message);
+  for (guint i = 0; i < uids->len; i++)
+    {
+      if (cachet_message_list_find (self->folder_messages, g_array_index (uids, guint32, i),
+                                    g_array_index (positions, guint, i), &position))
+        gtk_bitset_add (kept, position);
+    }
+  if (gtk_bitset_is_empty (kept) && positions->len > 0 &&
+      g_list_model_get_n_items (messages) > 0)
+    gtk_bitset_add (kept, MIN (g_array_index (positions, guint, 0), g_list_model_get_n_items (messages) - 1));
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->message_selection), kept, kept);
+  g_signal_handlers_unblock_by_func (self->message_selection, message_selection_changed_cb, self);
+
+  message_selection_changed_cb (self);
+  update_message_list_page (self);
+}
+
+static void
+reload_folders (CachetWindow *self,
+                const char   *account_id)
+{
+  CachetFolderList *folders = g_hash_table_lookup (self->folder_lists, account_id);
+  g_autoptr(GError) error = NULL;
+
+  if (folders != NULL && !cachet_folder_list_reload (folders, &error))
+    g_warning ("%s", error->message);
+}
+
 /* Shows what a sync stored: counts in the sidebar, rows in the list. */
 static void
 reload_after_sync (CachetWindow  *self,
                    CachetAccount *account)
 {
-  CachetFolderList *folders = g_hash_table_lookup (self->folder_lists, cachet_account_get_id (account));
-  g_autoptr(GError) error = NULL;
-
-  if (folders != NULL && !cachet_folder_list_reload (folders, &error))
-    g_warning ("%s", error->message);
-  g_clear_error (&error);
-  if (self->folder_messages != NULL && !is_searching (self) &&
-      !cachet_message_list_reload (self->folder_messages, &error))
-    g_warning ("%s", error->message);
+  reload_folders (self, cachet_account_get_id (account));
+  if (self->store != NULL &&
+      g_str_equal (cachet_store_get_account_id (self->store), cachet_account_get_id (account)))
+    reload_messages (self);
   select_first_folder (self);
   update_message_list_page (self);
 }
@@ -461,11 +600,41 @@ notify_new_mail (CachetWindow  *self,
   g_application_send_notification (G_APPLICATION (get_application (self)), id, notification);
 }
 
+/* One sync per account at a time; a change that asks for another while one
+ * runs (the user's own action, the server's news) gets it right after. */
+typedef enum
+{
+  SYNC_RUNNING = 1,
+  SYNC_RUNNING_THEN_AGAIN,
+} SyncState;
+
 typedef struct
 {
   CachetWindow  *window;
   CachetAccount *account;
 } SyncData;
+
+static void sync_account (CachetWindow  *self,
+                          CachetAccount *account,
+                          gboolean       again_if_running);
+
+/* Offline, every sync fails the same way: the user hears it once, until
+ * the account syncs again or fails otherwise. */
+static void
+report_sync_error (CachetWindow  *self,
+                   CachetAccount *account,
+                   const GError  *error)
+{
+  const char *id = cachet_account_get_id (account);
+  g_autofree char *message = NULL;
+
+  if (g_strcmp0 (g_hash_table_lookup (self->sync_errors, id), error->message) == 0)
+    return;
+  g_hash_table_insert (self->sync_errors, g_strdup (id), g_strdup (error->message));
+  message = g_strdup_printf (_("“%s” could not get new mail: %s"), cachet_account_get_name (account),
+                             error->message);
+  show_toast (self, message);
+}
 
 static void
 sync_done_cb (GObject      *source,
@@ -477,37 +646,51 @@ sync_done_cb (GObject      *source,
   g_autoptr(CachetAccount) account = data->account;
   g_autoptr(GError) error = NULL;
   CachetSyncReport report = { 0 };
+  gboolean again;
 
   g_free (data);
   if (!cachet_account_sync_run_finish (CACHET_ACCOUNT_SYNC (source), result, &report, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      {
-        g_autofree char *message = g_strdup_printf (_("“%s” could not get new mail: %s"),
-                                                    cachet_account_get_name (account), error->message);
-
-        show_toast (self, message);
-      }
+      report_sync_error (self, account, error);
     }
+  else
+    g_hash_table_remove (self->sync_errors, cachet_account_get_id (account));
+
+  again = GPOINTER_TO_INT (g_hash_table_lookup (self->syncing, cachet_account_get_id (account))) ==
+          SYNC_RUNNING_THEN_AGAIN;
+  g_hash_table_remove (self->syncing, cachet_account_get_id (account));
 
   reload_after_sync (self, account);
   if (report.new_in_inbox > 0)
     notify_new_mail (self, account, report.new_in_inbox);
-  if (--self->syncs_running == 0)
+  if (again && cachet_account_list_has_id (self->accounts, cachet_account_get_id (account)))
+    sync_account (self, account, FALSE);
+  if (g_hash_table_size (self->syncing) == 0)
     gtk_stack_set_visible_child_name (self->sync_stack, "idle");
 }
 
 static void
 sync_account (CachetWindow  *self,
-              CachetAccount *account)
+              CachetAccount *account,
+              gboolean       again_if_running)
 {
   CachetApplication *app = get_application (self);
+  const char *id = cachet_account_get_id (account);
   g_autoptr(CachetAccountSync) sync = NULL;
   g_autoptr(GError) error = NULL;
-  CachetStore *store = cachet_application_get_store (app, account, &error);
+  CachetStore *store = NULL;
   SyncData *data;
 
+  if (g_hash_table_contains (self->syncing, id))
+    {
+      if (again_if_running)
+        g_hash_table_insert (self->syncing, g_strdup (id), GINT_TO_POINTER (SYNC_RUNNING_THEN_AGAIN));
+      return;
+    }
+
+  store = cachet_application_get_store (app, account, &error);
   if (store == NULL)
     {
       show_toast (self, error->message);
@@ -518,24 +701,61 @@ sync_account (CachetWindow  *self,
   data->window = g_object_ref (self);
   data->account = g_object_ref (account);
   sync = cachet_account_sync_new (account, cachet_application_get_credentials (app), store);
-  self->syncs_running++;
+  g_hash_table_insert (self->syncing, g_strdup (id), GINT_TO_POINTER (SYNC_RUNNING));
   gtk_stack_set_visible_child_name (self->sync_stack, "busy");
   cachet_account_sync_run_async (sync, self->cancellable, sync_done_cb, data);
 }
 
-/* Every account, unless a previous round is still running. */
+static void
+inbox_changed_cb (CachetInboxWatcher *watcher,
+                  CachetWindow       *self)
+{
+  GHashTableIter iter;
+  const char *id;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->inbox_watchers);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, &value))
+    {
+      CachetAccount *account = cachet_account_list_lookup (self->accounts, id);
+
+      if (value == watcher && account != NULL)
+        sync_account (self, account, TRUE);
+    }
+}
+
+/* New mail shows as it arrives: the server tells the watcher, which asks
+ * for a sync. Servers without IDLE get the periodic sync only. */
+static void
+watch_inbox (CachetWindow  *self,
+             CachetAccount *account)
+{
+  CachetInboxWatcher *watcher =
+    cachet_inbox_watcher_new (account, cachet_application_get_credentials (get_application (self)));
+
+  g_signal_connect_object (watcher, "changed", G_CALLBACK (inbox_changed_cb), self, 0);
+  cachet_inbox_watcher_start (watcher);
+  g_hash_table_replace (self->inbox_watchers, g_strdup (cachet_account_get_id (account)), watcher);
+}
+
+static void
+stop_watching (gpointer watcher)
+{
+  cachet_inbox_watcher_stop (watcher);
+  g_object_unref (watcher);
+}
+
+/* Every account but those syncing already. */
 static void
 sync_all (CachetWindow *self)
 {
   guint n_accounts = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
 
-  if (self->syncs_running > 0)
-    return;
   for (guint i = 0; i < n_accounts; i++)
     {
       g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
 
-      sync_account (self, account);
+      sync_account (self, account, FALSE);
     }
 }
 
@@ -568,12 +788,19 @@ forget_removed_accounts (CachetWindow *self)
       if (!cachet_account_list_has_id (self->accounts, id))
         g_hash_table_iter_remove (&iter);
     }
+  g_hash_table_iter_init (&iter, self->inbox_watchers);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    {
+      if (!cachet_account_list_has_id (self->accounts, id))
+        g_hash_table_iter_remove (&iter);
+    }
 
   if (self->store != NULL && !cachet_account_list_has_id (self->accounts, cachet_store_get_account_id (self->store)))
     {
       g_cancellable_cancel (self->search_cancellable);
       g_clear_object (&self->search_cancellable);
       gtk_multi_selection_set_model (self->message_selection, NULL);
+      cachet_message_actions_set_folder (self->message_actions, NULL, NULL, NULL);
       g_clear_object (&self->folder_messages);
       g_clear_object (&self->store);
       adw_window_title_set_title (self->message_list_title, _("Messages"));
@@ -595,9 +822,121 @@ accounts_changed_cb (CachetWindow *self,
     {
       g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
 
-      sync_account (self, account);
+      sync_account (self, account, FALSE);
+      watch_inbox (self, account);
     }
   update_message_list_page (self);
+}
+
+/* The account of the folder shown, if any. */
+static CachetAccount *
+dup_shown_account (CachetWindow *self)
+{
+  CachetAccount *account = NULL;
+
+  if (self->store != NULL)
+    account = cachet_account_list_lookup (self->accounts, cachet_store_get_account_id (self->store));
+  return account != NULL ? g_object_ref (account) : NULL;
+}
+
+/* The user's change is in the index: show it, then tell the server. */
+static void
+message_actions_applied_cb (CachetWindow *self)
+{
+  g_autoptr(CachetAccount) account = dup_shown_account (self);
+
+  if (account == NULL)
+    return;
+  reload_folders (self, cachet_account_get_id (account));
+  reload_messages (self);
+  sync_account (self, account, TRUE);
+}
+
+static void
+cachet_window_move_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CachetWindow *self = CACHET_WINDOW (widget);
+
+  if (gtk_widget_is_sensitive (GTK_WIDGET (self->move_button)))
+    gtk_menu_button_popup (self->move_button);
+}
+
+/* A message refused for good waits in the outbox for the user. */
+static void
+send_failed_cb (CachetWindow  *self,
+                CachetAccount *account,
+                const char    *subject,
+                const char    *reason,
+                gint64         next_attempt)
+{
+  g_autofree char *text = cachet_outbox_window_format_failure (subject, reason, next_attempt);
+  AdwToast *toast = show_toast (self, text);
+
+  if (next_attempt == 0)
+    {
+      adw_toast_set_button_label (toast, _("Open Outbox"));
+      adw_toast_set_action_name (toast, "app.show-outbox");
+    }
+}
+
+/* A new message goes from the account the user is looking at. */
+static void
+cachet_window_compose_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  CachetWindow *self = CACHET_WINDOW (widget);
+  g_autoptr(CachetAccount) account = dup_shown_account (self);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) == 0)
+    {
+      show_toast (self, _("Add an account first: messages are sent from one of your accounts."));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (cachet_composer_window_new (get_application (self), account)));
+}
+
+static void
+reply_ready_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CachetWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CachetComposerWindow *composer = cachet_composer_window_new_reply_finish (result, &error);
+
+  if (composer == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, error->message);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (composer));
+}
+
+static void
+cachet_window_reply_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  CachetWindow *self = CACHET_WINDOW (widget);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->message_selection));
+  g_autoptr(CachetAccount) account = dup_shown_account (self);
+  g_autoptr(CachetMessageInfo) info = NULL;
+  CachetReplyKind kind = CACHET_REPLY_TO_SENDER;
+
+  if (gtk_bitset_get_size (selected) != 1 || account == NULL)
+    return;
+  info = g_list_model_get_item (G_LIST_MODEL (self->message_selection), gtk_bitset_get_nth (selected, 0));
+  if (g_str_equal (action_name, "win.reply-all"))
+    kind = CACHET_REPLY_TO_ALL;
+  else if (g_str_equal (action_name, "win.forward"))
+    kind = CACHET_REPLY_FORWARD;
+
+  cachet_composer_window_new_reply_async (get_application (self), account, self->store, info, kind,
+                                          self->cancellable, reply_ready_cb, g_object_ref (self));
 }
 
 CachetWindow *
@@ -623,10 +962,18 @@ cachet_window_new (CachetApplication *application)
 
   g_signal_connect_object (self->accounts, "items-changed",
                            G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (cachet_application_get_sender (application), "send-failed",
+                           G_CALLBACK (send_failed_cb), self, G_CONNECT_SWAPPED);
   update_message_list_page (self);
 
   sync_all (self);
   self->sync_timeout_id = g_timeout_add_seconds (SYNC_INTERVAL_SECONDS, sync_timeout_cb, self);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->accounts)); i++)
+    {
+      g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+      watch_inbox (self, account);
+    }
 
   return self;
 }
@@ -708,11 +1055,16 @@ cachet_window_dispose (GObject *object)
   g_clear_object (&self->open_cancellable);
   g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
   g_clear_pointer (&self->folder_lists, g_hash_table_unref);
+  g_clear_pointer (&self->syncing, g_hash_table_unref);
+  g_clear_pointer (&self->sync_errors, g_hash_table_unref);
+  g_clear_pointer (&self->inbox_watchers, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), CACHET_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_object (&self->folder_messages);
   g_clear_object (&self->search_results);
+  g_clear_object (&self->message_actions);
+  g_clear_object (&self->shown_message);
   g_clear_object (&self->message_selection);
   g_clear_object (&self->sidebar_selection);
   g_clear_object (&self->sidebar_model);
@@ -747,9 +1099,11 @@ cachet_window_class_init (CachetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, reading_stack);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_view);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, move_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_unbind_cb);
   gtk_widget_class_bind_template_callback (widget_class, message_row_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, message_row_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, message_row_unbind_cb);
@@ -763,6 +1117,21 @@ cachet_window_class_init (CachetWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, cachet_window_sync_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_install_action (widget_class, "win.compose", NULL, cachet_window_compose_action);
+  gtk_widget_class_install_action (widget_class, "win.reply", NULL, cachet_window_reply_action);
+  gtk_widget_class_install_action (widget_class, "win.reply-all", NULL, cachet_window_reply_action);
+  gtk_widget_class_install_action (widget_class, "win.forward", NULL, cachet_window_reply_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.compose", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reply", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.reply-all", NULL);
+  /* Ctrl+F is search: forwarding takes Ctrl+L, as in Geary and Evolution. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.forward", NULL);
+  gtk_widget_class_install_action (widget_class, "win.move", NULL, cachet_window_move_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.move", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "message.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "message.read", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "message.flagged", NULL);
 }
 
 static void
@@ -780,6 +1149,23 @@ cachet_window_init (CachetWindow *self)
   g_signal_connect_object (self->message_selection, "selection-changed",
                            G_CALLBACK (message_selection_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->message_selection));
+  update_reply_actions (self, FALSE);
+  self->syncing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->sync_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->inbox_watchers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stop_watching);
+
+  self->message_actions = cachet_message_actions_new (GTK_SELECTION_MODEL (self->message_selection));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "message",
+                                  cachet_message_actions_get_action_group (self->message_actions));
+  gtk_menu_button_set_menu_model (self->move_button,
+                                  cachet_message_actions_get_move_menu (self->message_actions));
+  /* A menu button is no GtkActionable here (GTK 4.8): it follows the action. */
+  g_object_bind_property (g_action_map_lookup_action (G_ACTION_MAP (cachet_message_actions_get_action_group (self->message_actions)), "move-to"),
+                          "enabled", self->move_button, "sensitive", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->message_actions, "applied",
+                           G_CALLBACK (message_actions_applied_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->message_actions, "failed",
+                           G_CALLBACK (show_toast), self, G_CONNECT_SWAPPED);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

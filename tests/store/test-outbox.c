@@ -9,11 +9,17 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "cachet-account-data.h"
 #include "cachet-message-builder.h"
 #include "cachet-message-summary.h"
 #include "cachet-mime.h"
+#include "cachet-outbox-model.h"
 #include "cachet-outbox.h"
+#include "cachet-store-types.h"
+#include "cachet-test-server.h"
 #include "cachet-test-utils.h"
 
 static const char *const recipients[] = { "bob@demo.cachet.test", "carol@demo.cachet.test", NULL };
@@ -130,6 +136,228 @@ test_outbox_interrupted_states (void)
     }
 }
 
+static const char subject_message[] =
+  "Subject: =?UTF-8?Q?R=C3=A9sultats_de_M=2E_Durand?=\r\n"
+  "\r\n"
+  "Bonjour\r\n";
+
+static void
+test_outbox_subject (void)
+{
+  g_autoptr(CachetOutbox) outbox = new_outbox ("subject");
+  g_autoptr(GBytes) message = g_bytes_new_static (subject_message, strlen (subject_message));
+  g_autoptr(CachetOutboxEntry) entry = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GKeyFile) state = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state_name = NULL;
+  g_autofree char *state_path = NULL;
+  CachetOutboxEntry *reloaded;
+
+  entry = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (entry->subject, ==, "Résultats de M. Durand");
+
+  /* A state file written before subjects were kept: read from the message. */
+  state_name = g_strconcat (entry->id, ".state", NULL);
+  state_path = g_build_filename (cachet_outbox_get_dir (outbox), state_name, NULL);
+  g_assert_true (g_key_file_load_from_file (state, state_path, G_KEY_FILE_NONE, &error));
+  g_assert_true (g_key_file_remove_key (state, "Outbox", "Subject", &error));
+  g_assert_true (g_key_file_save_to_file (state, state_path, &error));
+  g_assert_no_error (error);
+
+  entries = list (outbox);
+  g_assert_cmpuint (entries->len, ==, 1);
+  reloaded = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (reloaded->subject, ==, "Résultats de M. Durand");
+}
+
+static void
+test_outbox_retry_now (void)
+{
+  g_autoptr(CachetOutbox) outbox = new_outbox ("retry-now");
+  g_autoptr(GBytes) message = g_bytes_new_static ("x", 1);
+  g_autoptr(CachetOutboxEntry) waiting = NULL;
+  g_autoptr(CachetOutboxEntry) failed = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  waiting = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_true (cachet_outbox_mark_sending (outbox, waiting, &error));
+  /* Being sent: nothing to retry until the server answers. */
+  g_assert_false (cachet_outbox_retry_now (outbox, waiting, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_true (cachet_outbox_mark_retry (outbox, waiting, "421 try later", now, &error));
+  g_assert_false (cachet_outbox_entry_is_due (waiting, now));
+
+  g_assert_true (cachet_outbox_retry_now (outbox, waiting, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (waiting->state, ==, CACHET_OUTBOX_QUEUED);
+  g_assert_true (cachet_outbox_entry_is_due (waiting, g_get_real_time () / G_USEC_PER_SEC));
+  g_assert_cmpuint (waiting->attempts, ==, 1);
+
+  failed = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_true (cachet_outbox_mark_sending (outbox, failed, &error));
+  g_assert_true (cachet_outbox_mark_failed (outbox, failed, "550 no such user", &error));
+  g_assert_true (cachet_outbox_retry_now (outbox, failed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (failed->state, ==, CACHET_OUTBOX_QUEUED);
+  g_assert_cmpuint (failed->attempts, ==, 1);
+
+  /* Kept as such on disk. */
+  {
+    g_autoptr(GPtrArray) entries = list (new_outbox ("retry-now"));
+
+    for (guint i = 0; i < entries->len; i++)
+      {
+        CachetOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+        g_assert_cmpint (entry->state, ==, CACHET_OUTBOX_QUEUED);
+        g_assert_true (cachet_outbox_entry_is_due (entry, g_get_real_time () / G_USEC_PER_SEC));
+      }
+    g_assert_cmpuint (entries->len, ==, 2);
+  }
+}
+
+static void
+test_outbox_cancel (void)
+{
+  g_autoptr(CachetOutbox) outbox = new_outbox ("cancel");
+  g_autoptr(GBytes) message = g_bytes_new_static ("x", 1);
+  g_autoptr(CachetOutboxEntry) queued = NULL;
+  g_autoptr(CachetOutboxEntry) failed = NULL;
+  g_autoptr(CachetOutboxEntry) sending = NULL;
+  g_autoptr(CachetOutboxEntry) accepted = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  queued = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  failed = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_true (cachet_outbox_mark_failed (outbox, failed, "550 no such user", &error));
+  sending = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_true (cachet_outbox_mark_sending (outbox, sending, &error));
+  accepted = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_true (cachet_outbox_mark_accepted (outbox, accepted, "4XyZ", &error));
+  g_assert_no_error (error);
+
+  /* What the server has, or may have, cannot be called back. */
+  g_assert_false (cachet_outbox_cancel (outbox, sending, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_false (cachet_outbox_cancel (outbox, accepted, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+
+  g_assert_true (cachet_outbox_cancel (outbox, queued, &error));
+  g_assert_true (cachet_outbox_cancel (outbox, failed, &error));
+  g_assert_no_error (error);
+
+  entries = list (outbox);
+  g_assert_cmpuint (entries->len, ==, 2);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CachetOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      g_assert_true (g_str_equal (entry->id, sending->id) || g_str_equal (entry->id, accepted->id));
+    }
+
+  /* A flush that still held a cancelled entry writes its state alone: the
+   * next listing drops it. */
+  g_assert_true (cachet_outbox_mark_retry (outbox, queued, "421 try later", 0, &error));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = list (outbox);
+  g_assert_cmpuint (entries->len, ==, 2);
+  {
+    g_autofree char *name = g_strconcat (queued->id, ".state", NULL);
+    g_autofree char *path = g_build_filename (cachet_outbox_get_dir (outbox), name, NULL);
+
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+}
+
+static void
+wait_for_items (GListModel *model,
+                guint       n_items)
+{
+  while (g_list_model_get_n_items (model) != n_items)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_outbox_model (void)
+{
+  g_autoptr(CachetOutbox) outbox = new_outbox ("model");
+  g_autoptr(CachetOutboxModel) model = cachet_outbox_model_new (outbox, "account-1");
+  g_autoptr(CachetOutbox) other_process = new_outbox ("model");
+  g_autoptr(GBytes) message = g_bytes_new_static (subject_message, strlen (subject_message));
+  g_autoptr(CachetOutboxEntry) first = NULL;
+  g_autoptr(CachetOutboxEntry) second = NULL;
+  g_autoptr(CachetOutboxItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown_recipients = NULL;
+
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == CACHET_TYPE_OUTBOX_ITEM);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+
+  first = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_no_error (error);
+  wait_for_items (G_LIST_MODEL (model), 1);
+
+  item = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpstr (cachet_outbox_item_get_account_id (item), ==, "account-1");
+  g_assert_cmpstr (cachet_outbox_item_get_entry (item)->id, ==, first->id);
+  g_assert_cmpstr (cachet_outbox_item_get_entry (item)->subject, ==, "Résultats de M. Durand");
+  shown_recipients = cachet_outbox_item_dup_recipients (item);
+  g_assert_cmpstr (shown_recipients, ==, "bob@demo.cachet.test, carol@demo.cachet.test");
+
+  /* Written by another program, such as cachet-cli: seen through the folder. */
+  second = cachet_outbox_enqueue (other_process, message, recipients, &error);
+  g_assert_no_error (error);
+  wait_for_items (G_LIST_MODEL (model), 2);
+
+  g_assert_true (cachet_outbox_cancel (outbox, first, &error));
+  g_assert_no_error (error);
+  wait_for_items (G_LIST_MODEL (model), 1);
+  g_clear_object (&item);
+  item = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpstr (cachet_outbox_item_get_entry (item)->id, ==, second->id);
+}
+
+static void
+test_account_data_delete (void)
+{
+  g_autofree char *dir = cachet_account_data_get_dir ("deleted-account");
+  g_autofree char *maildir = g_build_filename (dir, "mail", "INBOX", "cur", NULL);
+  g_autofree char *message = g_build_filename (maildir, "1.eml", NULL);
+  g_autofree char *outside = g_build_filename (g_get_user_data_dir (), "outside.txt", NULL);
+  g_autofree char *link = g_build_filename (dir, "link", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (maildir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (message, "x", 1, &error));
+  g_assert_true (g_file_set_contents (outside, "kept", 4, &error));
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+
+  cachet_account_data_delete_async ("deleted-account", NULL, cachet_test_result_cb, &result);
+  g_assert_true (cachet_account_data_delete_finish (cachet_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  /* A link is removed, never followed. */
+  g_assert_true (g_file_test (outside, G_FILE_TEST_IS_REGULAR));
+
+  /* Nothing left to delete is no error; a path is no account id. */
+  g_clear_object (&result);
+  cachet_account_data_delete_async ("deleted-account", NULL, cachet_test_result_cb, &result);
+  g_assert_true (cachet_account_data_delete_finish (cachet_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  cachet_account_data_delete_async ("..", NULL, cachet_test_result_cb, &result);
+  g_assert_false (cachet_account_data_delete_finish (cachet_test_wait_result (&result), &error));
+  g_assert_error (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_INVALID);
+}
+
 static void
 test_builder_composes_readable_mail (void)
 {
@@ -212,6 +440,11 @@ main (int    argc,
 
   g_test_add_func ("/store/outbox/lifecycle", test_outbox_lifecycle);
   g_test_add_func ("/store/outbox/interrupted-states", test_outbox_interrupted_states);
+  g_test_add_func ("/store/outbox/subject", test_outbox_subject);
+  g_test_add_func ("/store/outbox/retry-now", test_outbox_retry_now);
+  g_test_add_func ("/store/outbox/cancel", test_outbox_cancel);
+  g_test_add_func ("/store/outbox/model", test_outbox_model);
+  g_test_add_func ("/store/account-data/delete", test_account_data_delete);
   g_test_add_func ("/mime/builder/composes-readable-mail", test_builder_composes_readable_mail);
   g_test_add_func ("/mime/builder/refuses-bad-addresses", test_builder_refuses_bad_addresses);
 

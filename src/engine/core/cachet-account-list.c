@@ -285,6 +285,28 @@ cachet_account_list_find_by_name (CachetAccountList  *self,
 }
 
 /**
+ * cachet_account_list_lookup:
+ * @id: an account id
+ *
+ * Returns: (transfer none) (nullable): the account of the list with @id
+ */
+CachetAccount *
+cachet_account_list_lookup (CachetAccountList *self,
+                            const char        *id)
+{
+  g_return_val_if_fail (CACHET_IS_ACCOUNT_LIST (self), NULL);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      CachetAccount *account = g_ptr_array_index (self->accounts, i);
+
+      if (g_strcmp0 (cachet_account_get_id (account), id) == 0)
+        return account;
+    }
+  return NULL;
+}
+
+/**
  * cachet_account_list_has_id:
  * @id: an account id
  *
@@ -295,14 +317,7 @@ gboolean
 cachet_account_list_has_id (CachetAccountList *self,
                             const char        *id)
 {
-  g_return_val_if_fail (CACHET_IS_ACCOUNT_LIST (self), FALSE);
-
-  for (guint i = 0; i < self->accounts->len; i++)
-    {
-      if (g_strcmp0 (cachet_account_get_id (g_ptr_array_index (self->accounts, i)), id) == 0)
-        return TRUE;
-    }
-  return FALSE;
+  return cachet_account_list_lookup (self, id) != NULL;
 }
 
 static GType

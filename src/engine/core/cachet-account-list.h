@@ -27,6 +27,8 @@ gboolean           cachet_account_list_remove       (CachetAccountList  *self,
 CachetAccount     *cachet_account_list_find_by_name (CachetAccountList  *self,
                                                      const char         *name,
                                                      GError            **error);
+CachetAccount     *cachet_account_list_lookup       (CachetAccountList  *self,
+                                                     const char         *id);
 gboolean           cachet_account_list_has_id       (CachetAccountList  *self,
                                                      const char         *id);
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "cachet-message-render.h"
@@ -172,34 +173,35 @@ cachet_message_render_link_can_open (const char *uri)
   return g_str_equal (scheme, "mailto");
 }
 
-/* The decoded size of @object, or its serialized size for an attached
- * message or a protected multipart. Linear in the size of the part. */
+/* What an attachment holds for the user: the decoded content of a leaf
+ * part, or the serialized attached message or protected multipart. */
+static gboolean
+write_attachment (GMimeObject *object,
+                  GMimeStream *stream)
+{
+  if (GMIME_IS_PART (object))
+    {
+      GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (object));
+
+      return content == NULL || g_mime_data_wrapper_write_to_stream (content, stream) >= 0;
+    }
+  if (GMIME_IS_MESSAGE_PART (object))
+    {
+      GMimeMessage *message = g_mime_message_part_get_message (GMIME_MESSAGE_PART (object));
+
+      return message == NULL || g_mime_object_write_to_stream (GMIME_OBJECT (message), NULL, stream) >= 0;
+    }
+  return g_mime_object_write_to_stream (object, NULL, stream) >= 0;
+}
+
+/* The size of what write_attachment() writes. Linear in the size of the
+ * part. */
 static guint64
 decoded_size (GMimeObject *object)
 {
   g_autoptr(GMimeStream) counter = g_mime_stream_null_new ();
 
-  if (GMIME_IS_PART (object))
-    {
-      GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (object));
-
-      if (content == NULL)
-        return 0;
-      g_mime_data_wrapper_write_to_stream (content, counter);
-    }
-  else if (GMIME_IS_MESSAGE_PART (object))
-    {
-      GMimeMessage *message = g_mime_message_part_get_message (GMIME_MESSAGE_PART (object));
-
-      if (message == NULL)
-        return 0;
-      g_mime_object_write_to_stream (GMIME_OBJECT (message), NULL, counter);
-    }
-  else
-    {
-      g_mime_object_write_to_stream (object, NULL, counter);
-    }
-
+  write_attachment (object, counter);
   return GMIME_STREAM_NULL (counter)->written;
 }
 
@@ -538,8 +540,24 @@ inline_part_free (CachetMessageInlinePart *part)
   g_free (part);
 }
 
-static void
-attachment_free (CachetMessageAttachment *attachment)
+/**
+ * cachet_message_attachment_copy:
+ *
+ * Returns: (transfer full): a copy of @attachment
+ */
+CachetMessageAttachment *
+cachet_message_attachment_copy (const CachetMessageAttachment *attachment)
+{
+  CachetMessageAttachment *copy = g_memdup2 (attachment, sizeof *attachment);
+
+  copy->file_name = g_strdup (attachment->file_name);
+  copy->content_type = g_strdup (attachment->content_type);
+
+  return copy;
+}
+
+void
+cachet_message_attachment_free (CachetMessageAttachment *attachment)
 {
   g_free (attachment->file_name);
   g_free (attachment->content_type);
@@ -681,7 +699,7 @@ collect_attachments (Tree                *tree,
       /* An empty part without a name is parser debris, not something sent. */
       if (attachment->file_name == NULL && attachment->size == 0)
         {
-          attachment_free (attachment);
+          cachet_message_attachment_free (attachment);
           continue;
         }
       g_ptr_array_add (render->attachments, attachment);
@@ -714,7 +732,7 @@ render_new (void)
   render->to = g_ptr_array_new_with_free_func ((GDestroyNotify) cachet_message_address_free);
   render->cc = g_ptr_array_new_with_free_func ((GDestroyNotify) cachet_message_address_free);
   render->inline_parts = g_ptr_array_new_with_free_func ((GDestroyNotify) inline_part_free);
-  render->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+  render->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) cachet_message_attachment_free);
 
   return render;
 }
@@ -862,6 +880,174 @@ cachet_message_render_new_from_bytes (GBytes  *raw,
     return NULL;
 
   return cachet_message_render_new_from_message (message);
+}
+
+typedef struct
+{
+  guint        wanted;
+  guint        next;
+  GMimeObject *found;
+} PartSearch;
+
+static CachetMimeWalkAction
+find_part (GMimeObject *part,
+           GMimeObject *parent,
+           guint        index,
+           guint        depth,
+           gpointer     user_data)
+{
+  PartSearch *search = user_data;
+
+  if (search->next++ == search->wanted)
+    {
+      search->found = part;
+      return CACHET_MIME_WALK_STOP;
+    }
+  return CACHET_MIME_WALK_CONTINUE;
+}
+
+/**
+ * cachet_message_render_extract_attachment:
+ * @raw: the message a render was made from
+ * @attachment: one of the render's attachments
+ * @error: return location for a #CACHET_MIME_ERROR
+ *
+ * Reads the content of an attachment, as the user saves or opens it: decoded
+ * for a file, whole for an attached message or protected data. Like making
+ * the render, this parses the message: call it from a worker thread.
+ *
+ * Returns: (transfer full) (nullable): the content, %NULL if @raw is not the
+ *   message of @attachment
+ */
+GBytes *
+cachet_message_render_extract_attachment (GBytes                         *raw,
+                                          const CachetMessageAttachment  *attachment,
+                                          GError                        **error)
+{
+  g_autoptr(GMimeMessage) message = NULL;
+  g_autoptr(GMimeStream) memory = NULL;
+  g_autofree char *content_type = NULL;
+  PartSearch search = { 0 };
+  GMimeObject *root;
+  GByteArray *array;
+
+  g_return_val_if_fail (raw != NULL, NULL);
+  g_return_val_if_fail (attachment != NULL, NULL);
+
+  message = cachet_mime_parse_message (raw, error);
+  if (message == NULL)
+    return NULL;
+
+  search.wanted = attachment->part_index;
+  root = g_mime_message_get_mime_part (message);
+  if (root != NULL)
+    cachet_mime_walk (root, find_part, &search);
+  /* The type is checked too: a part index alone could name another part of
+   * a different message. */
+  if (search.found != NULL)
+    content_type = content_type_string (search.found);
+  if (content_type == NULL || !g_str_equal (content_type, attachment->content_type))
+    {
+      g_set_error_literal (error, CACHET_MIME_ERROR, CACHET_MIME_ERROR_INVALID,
+                           _("The attachment is no longer in the message"));
+      return NULL;
+    }
+
+  memory = g_mime_stream_mem_new ();
+  if (!write_attachment (search.found, memory))
+    {
+      g_set_error_literal (error, CACHET_MIME_ERROR, CACHET_MIME_ERROR_INVALID,
+                           _("The attachment cannot be decoded"));
+      return NULL;
+    }
+  /* The stream owns the array unless told otherwise. */
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (memory), FALSE);
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (memory));
+
+  return g_byte_array_free_to_bytes (array);
+}
+
+/* Types that run code when "opened" with the desktop's default application:
+ * programs, installers, scripts, launchers and shortcuts. */
+static const char *const program_types[] = {
+  "application/x-executable",
+  "application/x-sharedlib",
+  "application/x-msdownload",
+  "application/x-ms-dos-executable",
+  "application/x-ms-shortcut",
+  "application/x-msi",
+  "application/vnd.microsoft.portable-executable",
+  "application/x-shellscript",
+  "application/x-desktop",
+  "application/x-java-archive",
+  "application/java-archive",
+  "application/x-java-jnlp-file",
+  "application/javascript",
+  "application/x-perl",
+  "application/x-python",
+  "text/x-python",
+  "application/x-ruby",
+  "application/x-appimage",
+  "application/vnd.appimage",
+  "application/x-deb",
+  "application/x-rpm",
+  "application/vnd.flatpak.ref",
+  "application/x-bat",
+  "application/x-ms-wim",
+  "text/javascript",
+  "text/x-sh",
+  "application/x-powershell",
+};
+
+/* Extensions Windows or a desktop runs, whatever type a sniffer sees. */
+static const char *const program_extensions[] = {
+  "exe", "com", "bat", "cmd", "scr", "pif", "msi", "msp", "cpl", "hta", "jar",
+  "js", "jse", "vbs", "vbe", "wsf", "wsh", "ps1", "psm1", "lnk", "reg", "sh",
+  "bash", "run", "desktop", "appimage", "py", "pl", "rb", "deb", "rpm",
+  "flatpakref", "apk", "dll", "so", "command", "url",
+};
+
+/**
+ * cachet_message_render_attachment_can_open:
+ * @file_name: (nullable): the attachment's safe file name
+ * @data: its content
+ *
+ * Whether an attachment may be handed to the desktop's default application:
+ * not a program, installer, script or launcher, by name or by content. Such
+ * attachments can still be saved.
+ *
+ * Returns: %TRUE if opening @data does not run it
+ */
+gboolean
+cachet_message_render_attachment_can_open (const char *file_name,
+                                           GBytes     *data)
+{
+  g_autofree char *content_type = NULL;
+  const char *extension;
+  gboolean uncertain = FALSE;
+
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  extension = file_name != NULL ? strrchr (file_name, '.') : NULL;
+  if (extension != NULL)
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (program_extensions); i++)
+        {
+          if (g_ascii_strcasecmp (extension + 1, program_extensions[i]) == 0)
+            return FALSE;
+        }
+    }
+
+  content_type = g_content_type_guess (file_name, g_bytes_get_data (data, NULL),
+                                       MIN (g_bytes_get_size (data), 4096), &uncertain);
+  for (gsize i = 0; i < G_N_ELEMENTS (program_types); i++)
+    {
+      g_autofree char *program_type = g_content_type_from_mime_type (program_types[i]);
+
+      if (program_type != NULL && g_content_type_is_a (content_type, program_type))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 void

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "cachet-message-summary.h"
 #include "cachet-mime.h"
@@ -143,6 +143,16 @@ char                          *cachet_message_render_get_html_document (const Ca
 char                          *cachet_message_render_safe_file_name   (const char                *name);
 gboolean                       cachet_message_render_link_can_open    (const char                *uri);
 
+CachetMessageAttachment       *cachet_message_attachment_copy         (const CachetMessageAttachment *attachment);
+void                           cachet_message_attachment_free         (CachetMessageAttachment  *attachment);
+
+GBytes                        *cachet_message_render_extract_attachment  (GBytes                         *raw,
+                                                                          const CachetMessageAttachment  *attachment,
+                                                                          GError                        **error);
+gboolean                       cachet_message_render_attachment_can_open (const char                     *file_name,
+                                                                          GBytes                         *data);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachetMessageRender, cachet_message_render_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachetMessageAttachment, cachet_message_attachment_free)
 
 G_END_DECLS

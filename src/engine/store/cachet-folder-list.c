@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "cachet-folder-list.h"
+#include "cachet-folder-private.h"
 
 /* The folders of one account's index, in the order lists show them. A
  * handful of rows: reloading replaces them all. */
@@ -65,6 +66,8 @@ cachet_folder_list_reload (CachetFolderList  *self,
 {
   g_autoptr(GPtrArray) infos = NULL;
   g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean same_folders;
   guint removed;
 
   g_return_val_if_fail (CACHET_IS_FOLDER_LIST (self), FALSE);
@@ -72,9 +75,33 @@ cachet_folder_list_reload (CachetFolderList  *self,
   if ((infos = cachet_store_list_folders (self->store, error)) == NULL)
     return FALSE;
 
+  /* Folders already listed keep their objects, updated in place. */
+  for (guint i = 0; i < self->folders->len; i++)
+    {
+      CachetFolder *folder = g_ptr_array_index (self->folders, i);
+
+      g_hash_table_insert (known, (gpointer) cachet_folder_get_name (folder), folder);
+    }
   for (guint i = 0; i < infos->len; i++)
-    g_ptr_array_add (folders, cachet_folder_new_from_info (g_ptr_array_index (infos, i)));
+    {
+      const CachetFolderInfo *info = g_ptr_array_index (infos, i);
+      CachetFolder *folder = g_hash_table_lookup (known, info->name);
+
+      if (folder != NULL)
+        {
+          _cachet_folder_update (folder, info);
+          g_ptr_array_add (folders, g_object_ref (folder));
+        }
+      else
+        g_ptr_array_add (folders, cachet_folder_new_from_info (info));
+    }
   g_ptr_array_sort (folders, compare_folders);
+
+  same_folders = folders->len == self->folders->len;
+  for (guint i = 0; same_folders && i < folders->len; i++)
+    same_folders = g_ptr_array_index (folders, i) == g_ptr_array_index (self->folders, i);
+  if (same_folders)
+    return TRUE;
 
   removed = self->folders->len;
   g_ptr_array_unref (self->folders);

@@ -10,10 +10,11 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cachet-folder.h"
+#include "cachet-folder-private.h"
 
-/* A folder as lists show it: an immutable snapshot of the index, replaced
- * rather than changed when the index changes. */
+/* A folder as lists show it. The folder list keeps one object per folder
+ * across reloads and updates its counts in place, so that a selected folder
+ * stays selected while mail comes and goes. */
 
 struct _CachetFolder
 {
@@ -52,6 +53,27 @@ cachet_folder_new_from_info (const CachetFolderInfo *info)
   self->unread_count = info->unread_count;
 
   return self;
+}
+
+/* Brings @self up to @info, a newer state of the same folder. */
+void
+_cachet_folder_update (CachetFolder           *self,
+                       const CachetFolderInfo *info)
+{
+  g_return_if_fail (CACHET_IS_FOLDER (self));
+  g_return_if_fail (g_strcmp0 (self->name, info->name) == 0);
+
+  if (g_strcmp0 (self->special_use, info->special_use) != 0)
+    {
+      g_free (self->special_use);
+      self->special_use = g_strdup (info->special_use);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPECIAL_USE]);
+    }
+  if (self->unread_count != info->unread_count)
+    {
+      self->unread_count = info->unread_count;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREAD_COUNT]);
+    }
 }
 
 /**
@@ -181,7 +203,7 @@ static void
 cachet_folder_class_init (CachetFolderClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = cachet_folder_finalize;
   object_class->get_property = cachet_folder_get_property;

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cachet-message-summary.h"
 #include "cachet-outbox.h"
 #include "cachet-paths.h"
 
@@ -34,6 +35,14 @@ struct _CachetOutbox
 };
 
 G_DEFINE_FINAL_TYPE (CachetOutbox, cachet_outbox, G_TYPE_OBJECT)
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static const char *const state_names[] = {
   [CACHET_OUTBOX_QUEUED] = "queued",
@@ -76,7 +85,27 @@ cachet_outbox_entry_free (CachetOutboxEntry *entry)
   g_strfreev (entry->recipients);
   g_free (entry->last_error);
   g_free (entry->queue_id);
+  g_free (entry->subject);
   g_free (entry);
+}
+
+/**
+ * cachet_outbox_entry_copy:
+ *
+ * Returns: (transfer full): a copy of @entry
+ */
+CachetOutboxEntry *
+cachet_outbox_entry_copy (const CachetOutboxEntry *entry)
+{
+  CachetOutboxEntry *copy = g_memdup2 (entry, sizeof *entry);
+
+  copy->id = g_strdup (entry->id);
+  copy->recipients = g_strdupv (entry->recipients);
+  copy->last_error = g_strdup (entry->last_error);
+  copy->queue_id = g_strdup (entry->queue_id);
+  copy->subject = g_strdup (entry->subject);
+
+  return copy;
 }
 
 /**
@@ -110,6 +139,19 @@ cachet_outbox_new_for_account (const char *account_id)
   g_autofree char *dir = g_build_filename (cachet_paths_get_data_dir (), "accounts", account_id, "outbox", NULL);
 
   return cachet_outbox_new (dir);
+}
+
+/**
+ * cachet_outbox_get_dir:
+ *
+ * Returns: (transfer none): the outbox folder, which may not exist yet
+ */
+const char *
+cachet_outbox_get_dir (CachetOutbox *self)
+{
+  g_return_val_if_fail (CACHET_IS_OUTBOX (self), NULL);
+
+  return self->dir;
 }
 
 static char *
@@ -154,9 +196,24 @@ save_state (CachetOutbox       *self,
     g_key_file_set_string (keyfile, STATE_GROUP, "LastError", entry->last_error);
   if (entry->queue_id != NULL)
     g_key_file_set_string (keyfile, STATE_GROUP, "QueueId", entry->queue_id);
+  g_key_file_set_string (keyfile, STATE_GROUP, "Subject", entry->subject);
 
   data = g_key_file_to_data (keyfile, &length, NULL);
-  return write_durably (path, data, length, error);
+  if (!write_durably (path, data, length, error))
+    return FALSE;
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+/* Kept in the state file so that listing the outbox never parses messages. */
+static char *
+subject_of_message (GBytes *message)
+{
+  g_autoptr(CachetMessageSummary) summary = cachet_message_summary_new_from_bytes (message, NULL);
+
+  if (summary == NULL || summary->subject == NULL)
+    return g_strdup ("");
+  return g_steal_pointer (&summary->subject);
 }
 
 static gboolean
@@ -209,6 +266,7 @@ cachet_outbox_enqueue (CachetOutbox        *self,
   entry->recipients = g_strdupv ((char **) recipients);
   entry->created = g_date_time_to_unix (now);
   entry->next_attempt = entry->created;
+  entry->subject = subject_of_message (message);
 
   message_path = entry_path (self, entry->id, ".eml");
   if (!write_durably (message_path, g_bytes_get_data (message, NULL), g_bytes_get_size (message), error))
@@ -249,6 +307,14 @@ load_entry (CachetOutbox  *self,
   entry->created = g_key_file_get_int64 (keyfile, STATE_GROUP, "Created", NULL);
   entry->last_error = g_key_file_get_string (keyfile, STATE_GROUP, "LastError", NULL);
   entry->queue_id = g_key_file_get_string (keyfile, STATE_GROUP, "QueueId", NULL);
+  entry->subject = g_key_file_get_string (keyfile, STATE_GROUP, "Subject", NULL);
+  /* Entries queued before subjects were recorded. */
+  if (entry->subject == NULL)
+    {
+      g_autoptr(GBytes) message = cachet_outbox_load_message (self, id, NULL);
+
+      entry->subject = message != NULL ? subject_of_message (message) : g_strdup ("");
+    }
 
   return g_steal_pointer (&entry);
 }
@@ -300,6 +366,21 @@ cachet_outbox_list (CachetOutbox  *self,
       g_autofree char *message_path = NULL;
       CachetOutboxEntry *entry;
 
+      /* A state without its message: the message was cancelled while a
+       * flush still held its entry. */
+      if (g_str_has_suffix (name, ".state"))
+        {
+          g_autofree char *orphan_id = g_strndup (name, strlen (name) - strlen (".state"));
+          g_autofree char *orphan_message_path = entry_path (self, orphan_id, ".eml");
+
+          if (!g_file_test (orphan_message_path, G_FILE_TEST_EXISTS))
+            {
+              g_autofree char *orphan_path = g_build_filename (self->dir, name, NULL);
+
+              g_unlink (orphan_path);
+            }
+          continue;
+        }
       if (!g_str_has_suffix (name, ".eml"))
         continue;
       id = g_strndup (name, strlen (name) - strlen (".eml"));
@@ -419,6 +500,67 @@ cachet_outbox_mark_failed (CachetOutbox       *self,
 }
 
 /**
+ * cachet_outbox_retry_now:
+ *
+ * Makes a waiting or failed message due now, at the user's request. Its
+ * count of attempts is kept, so that the wait after a new failure still
+ * grows.
+ *
+ * Returns: %FALSE if the message is being sent or already sent
+ */
+gboolean
+cachet_outbox_retry_now (CachetOutbox       *self,
+                         CachetOutboxEntry  *entry,
+                         GError            **error)
+{
+  g_return_val_if_fail (CACHET_IS_OUTBOX (self), FALSE);
+
+  switch (entry->state)
+    {
+    case CACHET_OUTBOX_QUEUED:
+    case CACHET_OUTBOX_FAILED:
+      entry->state = CACHET_OUTBOX_QUEUED;
+      entry->next_attempt = g_get_real_time () / G_USEC_PER_SEC;
+      return save_state (self, entry, error);
+    case CACHET_OUTBOX_ACCEPTED:
+      /* Sent already: the copy to Sent is tried on the next flush anyway. */
+      entry->next_attempt = g_get_real_time () / G_USEC_PER_SEC;
+      return save_state (self, entry, error);
+    case CACHET_OUTBOX_SENDING:
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("The message is being sent right now; wait for the server’s answer"));
+      return FALSE;
+    }
+}
+
+/**
+ * cachet_outbox_cancel:
+ *
+ * Deletes a message that was not sent, at the user's request.
+ *
+ * Returns: %FALSE if the message is being sent or was already accepted by the
+ *   server, since it cannot be called back then
+ */
+gboolean
+cachet_outbox_cancel (CachetOutbox       *self,
+                      CachetOutboxEntry  *entry,
+                      GError            **error)
+{
+  g_return_val_if_fail (CACHET_IS_OUTBOX (self), FALSE);
+
+  if (entry->state == CACHET_OUTBOX_SENDING || entry->state == CACHET_OUTBOX_ACCEPTED)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   entry->state == CACHET_OUTBOX_SENDING
+                   ? _("The message is being sent right now and can no longer be cancelled")
+                   : _("The message was already sent and can no longer be cancelled"));
+      return FALSE;
+    }
+  return cachet_outbox_remove (self, entry, error);
+}
+
+/**
  * cachet_outbox_remove:
  *
  * Removes an entry, once its message is sent and copied to Sent, or when the
@@ -445,6 +587,7 @@ cachet_outbox_remove (CachetOutbox       *self,
       return FALSE;
     }
   g_unlink (message_path);
+  g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
 }
 
@@ -486,6 +629,17 @@ static void
 cachet_outbox_class_init (CachetOutboxClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = cachet_outbox_finalize;
+
+  /**
+   * CachetOutbox::changed:
+   *
+   * A message was queued, changed state or left, through this object.
+   */
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
 }
 
 static void

@@ -29,6 +29,18 @@ typedef enum
   CACHET_OUTBOX_FAILED,
 } CachetOutboxState;
 
+/**
+ * CachetOutboxEntry:
+ * @id: stable name of the entry in the outbox folder
+ * @state: where the message stands
+ * @recipients: the envelope recipients
+ * @attempts: how many times sending was tried
+ * @next_attempt: when to try next, in seconds since the epoch
+ * @created: when the message was queued, in seconds since the epoch
+ * @last_error: (nullable): the last problem met, for the user
+ * @queue_id: (nullable): the server's queue id once accepted
+ * @subject: the message's decoded subject, for display (may be empty)
+ */
 typedef struct
 {
   char              *id;
@@ -39,6 +51,7 @@ typedef struct
   gint64             created;
   char              *last_error;
   char              *queue_id;
+  char              *subject;
 } CachetOutboxEntry;
 
 #define CACHET_TYPE_OUTBOX (cachet_outbox_get_type ())
@@ -47,6 +60,7 @@ G_DECLARE_FINAL_TYPE (CachetOutbox, cachet_outbox, CACHET, OUTBOX, GObject)
 
 CachetOutbox      *cachet_outbox_new               (const char         *dir);
 CachetOutbox      *cachet_outbox_new_for_account   (const char         *account_id);
+const char        *cachet_outbox_get_dir           (CachetOutbox       *self);
 CachetOutboxEntry *cachet_outbox_enqueue           (CachetOutbox       *self,
                                                     GBytes             *message,
                                                     const char * const *recipients,
@@ -72,12 +86,19 @@ gboolean           cachet_outbox_mark_failed       (CachetOutbox       *self,
                                                     CachetOutboxEntry  *entry,
                                                     const char         *reason,
                                                     GError            **error);
+gboolean           cachet_outbox_retry_now         (CachetOutbox       *self,
+                                                    CachetOutboxEntry  *entry,
+                                                    GError            **error);
+gboolean           cachet_outbox_cancel            (CachetOutbox       *self,
+                                                    CachetOutboxEntry  *entry,
+                                                    GError            **error);
 gboolean           cachet_outbox_remove            (CachetOutbox       *self,
                                                     CachetOutboxEntry  *entry,
                                                     GError            **error);
 gboolean           cachet_outbox_entry_is_due      (const CachetOutboxEntry *entry,
                                                     gint64              now);
 const char        *cachet_outbox_state_to_string   (CachetOutboxState   state);
+CachetOutboxEntry *cachet_outbox_entry_copy        (const CachetOutboxEntry *entry);
 void               cachet_outbox_entry_free        (CachetOutboxEntry  *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachetOutboxEntry, cachet_outbox_entry_free)

@@ -304,8 +304,15 @@ send_entry (GTask *task)
   g_autoptr(GBytes) message = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!cachet_outbox_mark_sending (self->outbox, entry, &error) ||
-      (message = cachet_outbox_load_message (self->outbox, entry->id, &error)) == NULL)
+  /* Loaded first: the user may have cancelled the message since the flush
+   * began, and marking it would bring back its state alone. */
+  message = cachet_outbox_load_message (self->outbox, entry->id, &error);
+  if (message == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      entry_done (task);
+      return;
+    }
+  if (message == NULL || !cachet_outbox_mark_sending (self->outbox, entry, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -395,7 +402,7 @@ cachet_outbox_sender_flush_async (CachetOutboxSender  *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  flush_next (g_steal_pointer (&task));
+  flush_next (task);
 }
 
 /**
