@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "cachet-account-data.h"
 #include "cachet-message-builder.h"
@@ -105,6 +106,16 @@ test_outbox_lifecycle (void)
   g_assert_cmpuint (entries->len, ==, 0);
 }
 
+/* Dates @path hours back, as a file a crash left behind. */
+static void
+make_old (const char *path)
+{
+  gint64 hours_ago = g_get_real_time () / G_USEC_PER_SEC - 3 * 60 * 60;
+  struct utimbuf old_times = { (time_t) hours_ago, (time_t) hours_ago };
+
+  g_assert_cmpint (g_utime (path, &old_times), ==, 0);
+}
+
 static void
 test_outbox_interrupted_states (void)
 {
@@ -121,8 +132,10 @@ test_outbox_interrupted_states (void)
   g_assert_true (cachet_outbox_mark_sending (outbox, sending, &error));
   failed = cachet_outbox_enqueue (outbox, message, recipients, &error);
   g_assert_true (cachet_outbox_mark_failed (outbox, failed, "550 no such user", &error));
-  /* A crash while enqueueing: the message file without its state. */
+  /* A crash while enqueueing, long ago: the message file without its
+   * state. */
   g_assert_true (g_file_set_contents (half_written, "x", 1, &error));
+  make_old (half_written);
 
   entries = list (outbox);
   g_assert_cmpuint (entries->len, ==, 2);
@@ -134,6 +147,37 @@ test_outbox_interrupted_states (void)
 
       g_assert_cmpint (cachet_outbox_entry_is_due (entry, now), ==, g_str_equal (entry->id, sending->id));
     }
+}
+
+/* Another process may be queueing a message while this one lists the
+ * outbox: a message file whose state is not written yet is left alone. What
+ * a crash left, files nobody wrote for hours, goes. */
+static void
+test_outbox_queueing_elsewhere (void)
+{
+  g_autoptr(CachetOutbox) outbox = new_outbox ("queueing");
+  g_autoptr(CachetOutboxEntry) entry = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GBytes) message = g_bytes_new_static ("Subject: x\r\n\r\ny\r\n", 17);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "queueing", NULL);
+  g_autofree char *being_queued = g_build_filename (dir, "20261129T230000-0000000000000001.eml", NULL);
+  g_autofree char *abandoned = g_build_filename (dir, "20261129T010000-0000000000000002.eml", NULL);
+  g_autofree char *temporary = g_build_filename (dir, "20261129T010000-0000000000000003.state.Q1W2E3", NULL);
+
+  entry = cachet_outbox_enqueue (outbox, message, recipients, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (being_queued, "Subject: y\r\n\r\nz\r\n", -1, NULL));
+  g_assert_true (g_file_set_contents (abandoned, "Subject: y\r\n\r\nz\r\n", -1, NULL));
+  g_assert_true (g_file_set_contents (temporary, "[Outbox]\n", -1, NULL));
+  make_old (abandoned);
+  make_old (temporary);
+
+  entries = list (outbox);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_true (g_file_test (being_queued, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (abandoned, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (temporary, G_FILE_TEST_EXISTS));
 }
 
 static const char subject_message[] =
@@ -440,6 +484,7 @@ main (int    argc,
 
   g_test_add_func ("/store/outbox/lifecycle", test_outbox_lifecycle);
   g_test_add_func ("/store/outbox/interrupted-states", test_outbox_interrupted_states);
+  g_test_add_func ("/store/outbox/queueing-elsewhere", test_outbox_queueing_elsewhere);
   g_test_add_func ("/store/outbox/subject", test_outbox_subject);
   g_test_add_func ("/store/outbox/retry-now", test_outbox_retry_now);
   g_test_add_func ("/store/outbox/cancel", test_outbox_cancel);

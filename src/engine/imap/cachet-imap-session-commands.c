@@ -1051,6 +1051,32 @@ cachet_imap_session_uid_search_finish (CachetImapSession  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * cachet_imap_session_uid_search_message_id_async:
+ * @message_id: a Message-ID, with or without its angle brackets
+ *
+ * Looks for the messages of the selected mailbox whose Message-ID is
+ * @message_id: how a copy that may already be there (a Sent copy, a draft)
+ * is found again. HEADER matches substrings: the angle brackets make the
+ * match exact. Finish with cachet_imap_session_uid_search_finish().
+ */
+void
+cachet_imap_session_uid_search_message_id_async (CachetImapSession   *self,
+                                                 const char          *message_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  g_autofree char *bracketed = NULL;
+  const char *criteria[] = { "HEADER", "Message-ID", NULL, NULL };
+
+  g_return_if_fail (message_id != NULL);
+
+  bracketed = message_id[0] == '<' ? g_strdup (message_id) : g_strdup_printf ("<%s>", message_id);
+  criteria[2] = bracketed;
+  cachet_imap_session_uid_search_async (self, criteria, cancellable, callback, user_data);
+}
+
 /* UID FETCH -------------------------------------------------------------------- */
 
 typedef struct

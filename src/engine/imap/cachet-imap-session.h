@@ -191,6 +191,11 @@ void       cachet_imap_session_uid_search_async         (CachetImapSession      
 GArray    *cachet_imap_session_uid_search_finish        (CachetImapSession      *self,
                                                          GAsyncResult           *result,
                                                          GError                **error);
+void       cachet_imap_session_uid_search_message_id_async (CachetImapSession   *self,
+                                                            const char          *message_id,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
 void       cachet_imap_session_uid_fetch_async          (CachetImapSession      *self,
                                                          const guint32          *uids,
                                                          gsize                   n_uids,

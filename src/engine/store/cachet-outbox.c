@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cachet-message-summary.h"
 #include "cachet-outbox.h"
@@ -23,6 +24,8 @@
  * state first, for the same reason. */
 
 #define STATE_GROUP "Outbox"
+/* A file of the outbox nobody wrote for this long was left by a crash. */
+#define ABANDONED_SECONDS (60 * 60)
 
 /* Waits between attempts, in seconds: soon at first, then at most hourly. */
 static const gint64 retry_delays[] = { 60, 120, 300, 600, 1800, 3600 };
@@ -329,6 +332,20 @@ compare_entries (gconstpointer a,
   return strcmp (entry_a->id, entry_b->id);
 }
 
+/* Removes @name from the outbox directory if nothing has written it for
+ * long: a write in progress is never that old. */
+static void
+remove_if_abandoned (CachetOutbox *self,
+                     const char   *name)
+{
+  g_autofree char *path = g_build_filename (self->dir, name, NULL);
+  GStatBuf buf;
+
+  if (g_lstat (path, &buf) == 0 && S_ISREG (buf.st_mode) &&
+      (gint64) buf.st_mtime < g_get_real_time () / G_USEC_PER_SEC - ABANDONED_SECONDS)
+    g_unlink (path);
+}
+
 /**
  * cachet_outbox_list:
  * @error: return location for a #GError
@@ -363,7 +380,6 @@ cachet_outbox_list (CachetOutbox  *self,
     {
       g_autofree char *id = NULL;
       g_autofree char *state_path = NULL;
-      g_autofree char *message_path = NULL;
       CachetOutboxEntry *entry;
 
       /* A state without its message: the message was cancelled while a
@@ -381,14 +397,20 @@ cachet_outbox_list (CachetOutbox  *self,
             }
           continue;
         }
+      /* The temporary file of a write a crash interrupted. */
       if (!g_str_has_suffix (name, ".eml"))
-        continue;
+        {
+          remove_if_abandoned (self, name);
+          continue;
+        }
       id = g_strndup (name, strlen (name) - strlen (".eml"));
       state_path = entry_path (self, id, ".state");
-      message_path = entry_path (self, id, ".eml");
+      /* A message being queued right now, by this process or another; or
+       * one whose queueing a crash interrupted, which its sender was never
+       * told was queued. */
       if (!g_file_test (state_path, G_FILE_TEST_EXISTS))
         {
-          g_unlink (message_path);
+          remove_if_abandoned (self, name);
           continue;
         }
 

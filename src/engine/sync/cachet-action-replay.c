@@ -112,21 +112,16 @@ delete_uids (Replay  *replay,
 }
 
 /* The UIDs of the selected folder's messages whose Message-ID is
- * @message_id. HEADER matches substrings: the angle brackets make the match
- * exact. */
+ * @message_id. */
 static GArray *
 search_message_id (Replay      *replay,
                    const char  *message_id,
                    GError     **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *bracketed = NULL;
-  const char *criteria[] = { "HEADER", "Message-ID", NULL, NULL };
 
-  bracketed = message_id[0] == '<' ? g_strdup (message_id) : g_strdup_printf ("<%s>", message_id);
-  criteria[2] = bracketed;
-  cachet_imap_session_uid_search_async (replay->session, criteria, replay->cancellable,
-                                        cachet_sync_result_cb, &result);
+  cachet_imap_session_uid_search_message_id_async (replay->session, message_id, replay->cancellable,
+                                                   cachet_sync_result_cb, &result);
   return cachet_imap_session_uid_search_finish (replay->session,
                                                 cachet_sync_wait (replay->context, &result),
                                                 error);

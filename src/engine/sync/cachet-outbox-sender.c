@@ -10,6 +10,7 @@
 
 #include "cachet-imap-mailbox.h"
 #include "cachet-imap-session.h"
+#include "cachet-message-summary.h"
 #include "cachet-outbox-sender.h"
 #include "cachet-smtp-error.h"
 #include "cachet-smtp-session.h"
@@ -37,6 +38,10 @@ typedef struct
   CachetSmtpSession  *smtp;
   CachetImapSession  *imap;
   char               *sent_mailbox;
+  /* The current entry was accepted by a run that stopped before its copy
+   * to Sent was done, or known to be done; its Message-ID, to look for it. */
+  gboolean            resuming_copy;
+  char               *message_id;
   CachetOutboxReport *report;
 } Flush;
 
@@ -56,6 +61,7 @@ flush_free (Flush *flush)
   g_clear_object (&flush->smtp);
   g_clear_object (&flush->imap);
   g_clear_pointer (&flush->sent_mailbox, g_free);
+  g_clear_pointer (&flush->message_id, g_free);
   g_clear_pointer (&flush->report, cachet_outbox_report_free);
   g_free (flush);
 }
@@ -140,23 +146,15 @@ entry_done (GTask *task)
   flush_next (task);
 }
 
+/* Sent and in Sent: the message leaves the outbox. */
 static void
-appended_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+entry_sent (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   CachetOutboxSender *self = g_task_get_source_object (task);
   Flush *flush = g_task_get_task_data (task);
-  CachetOutboxEntry *entry = current_entry (flush);
   g_autoptr(GError) error = NULL;
 
-  if (!cachet_imap_session_append_finish (CACHET_IMAP_SESSION (source), result, NULL, NULL, &error))
-    {
-      give_up (task, error);
-      return;
-    }
-  if (!cachet_outbox_remove (self->outbox, entry, &error))
+  if (!cachet_outbox_remove (self->outbox, current_entry (flush), &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -166,16 +164,31 @@ appended_cb (GObject      *source,
 }
 
 static void
-save_to_sent (GTask *task)
+appended_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cachet_imap_session_append_finish (CACHET_IMAP_SESSION (source), result, NULL, NULL, &error))
+    {
+      give_up (task, error);
+      return;
+    }
+  entry_sent (task);
+}
+
+static void
+append_to_sent (GTask *task)
 {
   CachetOutboxSender *self = g_task_get_source_object (task);
   Flush *flush = g_task_get_task_data (task);
-  CachetOutboxEntry *entry = current_entry (flush);
   g_autoptr(GBytes) message = NULL;
   g_autoptr(GError) error = NULL;
   static const char *const seen[] = { "\\Seen", NULL };
 
-  message = cachet_outbox_load_message (self->outbox, entry->id, &error);
+  message = cachet_outbox_load_message (self->outbox, current_entry (flush)->id, &error);
   if (message == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -183,6 +196,74 @@ save_to_sent (GTask *task)
     }
   cachet_imap_session_append_async (flush->imap, flush->sent_mailbox, message, seen, NULL,
                                     g_task_get_cancellable (task), appended_cb, g_object_ref (task));
+}
+
+static void
+sent_copy_searched_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GArray) uids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  uids = cachet_imap_session_uid_search_finish (CACHET_IMAP_SESSION (source), result, &error);
+  if (uids == NULL)
+    {
+      give_up (task, error);
+      return;
+    }
+  if (uids->len > 0)
+    entry_sent (task);
+  else
+    append_to_sent (task);
+}
+
+static void
+sent_examined_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(CachetImapSelectResult) examined = NULL;
+  g_autoptr(GError) error = NULL;
+  Flush *flush = g_task_get_task_data (task);
+
+  examined = cachet_imap_session_select_finish (CACHET_IMAP_SESSION (source), result, &error);
+  if (examined == NULL)
+    {
+      give_up (task, error);
+      return;
+    }
+  cachet_imap_session_uid_search_message_id_async (CACHET_IMAP_SESSION (source), flush->message_id,
+                                                   g_task_get_cancellable (task),
+                                                   sent_copy_searched_cb, g_object_ref (task));
+}
+
+/* A run that stopped between the copy to Sent and the removal from the
+ * outbox left the copy there: it is looked for, by Message-ID, before a
+ * second one is made. */
+static void
+save_to_sent (GTask *task)
+{
+  CachetOutboxSender *self = g_task_get_source_object (task);
+  Flush *flush = g_task_get_task_data (task);
+  g_autoptr(CachetMessageSummary) summary = NULL;
+  g_autoptr(GBytes) message = NULL;
+
+  if (flush->resuming_copy)
+    message = cachet_outbox_load_message (self->outbox, current_entry (flush)->id, NULL);
+  if (message != NULL)
+    summary = cachet_message_summary_new_from_bytes (message, NULL);
+  if (summary == NULL || summary->message_id == NULL)
+    {
+      append_to_sent (task);
+      return;
+    }
+  g_free (flush->message_id);
+  flush->message_id = g_strdup (summary->message_id);
+  cachet_imap_session_examine_async (flush->imap, flush->sent_mailbox, NULL, g_task_get_cancellable (task),
+                                     sent_examined_cb, g_object_ref (task));
 }
 
 static void
@@ -360,7 +441,8 @@ flush_next (GTask *task)
     }
 
   entry = current_entry (flush);
-  if (entry->state == CACHET_OUTBOX_ACCEPTED)
+  flush->resuming_copy = entry->state == CACHET_OUTBOX_ACCEPTED;
+  if (flush->resuming_copy)
     {
       copy_to_sent (task);
       return;
