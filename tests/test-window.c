@@ -14,6 +14,7 @@
 
 #include "cachet-account-data.h"
 #include "cachet-application.h"
+#include "cachet-composer-window.h"
 #include "cachet-folder.h"
 #include "cachet-message-row.h"
 #include "cachet-mime.h"
@@ -32,8 +33,14 @@ store_sample_mail (void)
   g_autoptr(GError) error = NULL;
   const CachetFolderInfo folders[] = {
     { .name = (char *) "Corbeille", .special_use = (char *) "\\Trash", .uidvalidity = UIDVALIDITY },
+    { .name = (char *) "Brouillons", .special_use = (char *) "\\Drafts", .uidvalidity = UIDVALIDITY },
     { .name = (char *) "INBOX", .uidvalidity = UIDVALIDITY },
   };
+  static const char draft[] = "From: secretariat@demo.cachet.test\r\n"
+                              "To: labo@demo.cachet.test\r\n"
+                              "Subject: Demande de bilan\r\n"
+                              "Message-ID: <brouillon-1@demo.cachet.test>\r\n"
+                              "\r\nBonjour,\r\n";
 
   g_assert_true (cachet_account_list_load (accounts, &error));
   g_assert_true (cachet_account_list_add (accounts, account, &error));
@@ -57,6 +64,16 @@ store_sample_mail (void)
 
       g_assert_no_error (error);
     }
+
+  /* A draft saved by another client. */
+  {
+    g_autoptr(GBytes) raw = g_bytes_new_static (draft, sizeof draft - 1);
+    G_GNUC_UNUSED g_autoptr(CachetMessageInfo) info =
+      cachet_store_add_message (store, "Brouillons", UIDVALIDITY, 1, raw,
+                                CACHET_MESSAGE_FLAG_SEEN | CACHET_MESSAGE_FLAG_DRAFT, NULL, 0, 0, NULL, &error);
+
+    g_assert_no_error (error);
+  }
 }
 
 static gpointer
@@ -163,9 +180,9 @@ check_message_actions (CachetApplication *app,
   g_assert_cmpuint (selected_uid (messages), ==, 3);
   wait_for_flag (store, 3, CACHET_MESSAGE_FLAG_SEEN, TRUE);
 
-  /* The trash is where messages can go from the inbox. */
-  g_assert_cmpint (g_menu_model_get_n_items (move_menu), ==, 1);
-  g_assert_true (g_menu_model_get_item_attribute (move_menu, 0, G_MENU_ATTRIBUTE_TARGET, "s", &target));
+  /* The other folders are where messages can go from the inbox. */
+  g_assert_cmpint (g_menu_model_get_n_items (move_menu), ==, 2);
+  g_assert_true (g_menu_model_get_item_attribute (move_menu, 1, G_MENU_ATTRIBUTE_TARGET, "s", &target));
   g_assert_cmpstr (target, ==, "Corbeille");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "message.flagged", NULL);
@@ -189,6 +206,50 @@ check_message_actions (CachetApplication *app,
   g_assert_cmpstr (((CachetPendingAction *) g_ptr_array_index (pending, 2))->target_folder, ==, "Corbeille");
   g_assert_cmpint (((CachetPendingAction *) g_ptr_array_index (pending, 3))->kind, ==, CACHET_PENDING_ACTION_ADD_FLAGS);
   gtk_selection_model_unselect_all (messages);
+}
+
+/* A draft in the drafts folder opens in the composer, as it was saved. */
+static void
+check_draft_opens_in_composer (CachetWindow       *window,
+                               GtkSingleSelection *sidebar,
+                               GtkSelectionModel  *messages)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *composer = NULL;
+  gint64 deadline;
+
+  gtk_single_selection_set_selected (sidebar, 2);
+  iterate ();
+  g_assert_cmpstr (adw_window_title_get_title (window_child (window, "message_list_title")), ==, "Brouillons");
+  g_assert_false (gtk_widget_get_visible (window_child (window, "edit_draft_button")));
+  gtk_selection_model_select_item (messages, 0, TRUE);
+  g_assert_true (gtk_widget_get_visible (window_child (window, "edit_draft_button")));
+
+  g_signal_emit_by_name (window_child (window, "message_list"), "activate", 0);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (composer == NULL && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels) && composer == NULL; i++)
+        {
+          g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+          if (CACHET_IS_COMPOSER_WINDOW (toplevel))
+            composer = toplevel;
+        }
+    }
+  g_assert_nonnull (composer);
+  {
+    GtkEditable *subject = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (composer),
+                                                                         CACHET_TYPE_COMPOSER_WINDOW,
+                                                                         "subject_entry"));
+
+    while (*gtk_editable_get_text (subject) == '\0' && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpstr (gtk_editable_get_text (subject), ==, "Demande de bilan");
+  }
+  gtk_window_destroy (composer);
+  iterate ();
 }
 
 static void
@@ -217,7 +278,7 @@ test_window_shows_stored_mail (void)
 
   /* The account, then its folders in their usual order. */
   sidebar = GTK_SINGLE_SELECTION (gtk_list_view_get_model (window_child (window, "folder_list")));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sidebar)), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sidebar)), ==, 4);
   account_row = g_list_model_get_item (G_LIST_MODEL (sidebar), 0);
   g_assert_true (CACHET_IS_ACCOUNT (gtk_tree_list_row_get_item (account_row)));
   g_object_unref (gtk_tree_list_row_get_item (account_row));
@@ -225,7 +286,7 @@ test_window_shows_stored_mail (void)
   inbox = gtk_tree_list_row_get_item (inbox_row);
   g_assert_cmpstr (cachet_folder_get_name (CACHET_FOLDER (inbox)), ==, "INBOX");
   g_assert_cmpuint (cachet_folder_get_unread_count (CACHET_FOLDER (inbox)), ==, 2);
-  trash_row = g_list_model_get_item (G_LIST_MODEL (sidebar), 2);
+  trash_row = g_list_model_get_item (G_LIST_MODEL (sidebar), 3);
   trash = gtk_tree_list_row_get_item (trash_row);
   g_assert_cmpstr (cachet_folder_get_name (CACHET_FOLDER (trash)), ==, "Corbeille");
 
@@ -273,9 +334,10 @@ test_window_shows_stored_mail (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "list");
 
   check_message_actions (app, window, messages);
+  check_draft_opens_in_composer (window, sidebar, messages);
 
   /* An empty folder says so. */
-  gtk_single_selection_set_selected (sidebar, 2);
+  gtk_single_selection_set_selected (sidebar, 3);
   iterate ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "empty");
 

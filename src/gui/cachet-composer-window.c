@@ -772,20 +772,38 @@ draft_read_cb (GObject      *source,
     cachet_composer_window_start_reply (self, content);
 }
 
+/**
+ * cachet_composer_window_open_draft:
+ * @draft: a draft saved earlier, here or by another client
+ *
+ * Takes @draft up: its recipients, subject, text, attachments and thread,
+ * and its Message-ID, so that saving it again replaces it.
+ */
+void
+cachet_composer_window_open_draft (CachetComposerWindow *self,
+                                   GBytes               *draft)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CACHET_IS_COMPOSER_WINDOW (self));
+  g_return_if_fail (draft != NULL);
+
+  task = g_task_new (self, self->cancellable, draft_read_cb, NULL);
+  g_task_set_source_tag (task, cachet_composer_window_open_draft);
+  g_task_set_task_data (task, g_bytes_ref (draft), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, read_draft_thread);
+}
+
 static void
 cachet_composer_window_resume_draft_action (GtkWidget  *widget,
                                             const char *action_name,
                                             GVariant   *parameter)
 {
   CachetComposerWindow *self = CACHET_COMPOSER_WINDOW (widget);
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) draft = g_steal_pointer (&self->resumable_draft);
 
-  if (self->resumable_draft == NULL)
-    return;
-  task = g_task_new (self, self->cancellable, draft_read_cb, NULL);
-  g_task_set_source_tag (task, cachet_composer_window_resume_draft_action);
-  g_task_set_task_data (task, g_steal_pointer (&self->resumable_draft), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (task, read_draft_thread);
+  if (draft != NULL)
+    cachet_composer_window_open_draft (self, draft);
 }
 
 static void

@@ -33,5 +33,7 @@ void                  cachet_composer_window_start_reply      (CachetComposerWin
                                                                const CachetReply    *reply);
 void                  cachet_composer_window_add_file         (CachetComposerWindow *self,
                                                                GFile                *file);
+void                  cachet_composer_window_open_draft       (CachetComposerWindow *self,
+                                                               GBytes               *draft);
 
 G_END_DECLS

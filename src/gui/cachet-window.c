@@ -38,6 +38,8 @@ struct _CachetWindow
   CachetMessageActions *message_actions;
   /* The message in the reading pane, kept while the selection is rebuilt. */
   CachetMessageInfo    *shown_message;
+  /* Whether the folder shown is the drafts folder. */
+  gboolean              showing_drafts;
   /* Account id → the CachetFolderList shown under it, to reload after sync. */
   GHashTable           *folder_lists;
   /* Cancelled when the window closes: nothing it started outlives it. */
@@ -67,6 +69,7 @@ struct _CachetWindow
   GtkStack             *reading_stack;
   CachetMessageView    *message_view;
   GtkMenuButton        *move_button;
+  GtkWidget            *edit_draft_button;
 };
 
 G_DEFINE_FINAL_TYPE (CachetWindow, cachet_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -285,7 +288,8 @@ message_loaded_cb (GObject      *source,
   adw_leaflet_navigate (self->content_leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
-/* Replying and forwarding act on the one message shown. */
+/* Replying and forwarding act on the one message shown; so does taking up
+ * a draft, in the drafts folder. */
 static void
 update_reply_actions (CachetWindow *self,
                       gboolean      enabled)
@@ -293,6 +297,8 @@ update_reply_actions (CachetWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reply", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reply-all", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forward", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-draft", enabled && self->showing_drafts);
+  gtk_widget_set_visible (self->edit_draft_button, enabled && self->showing_drafts);
 }
 
 /* Whether @info is the message in the reading pane, or on its way there:
@@ -428,6 +434,8 @@ show_folder (CachetWindow  *self,
 
   g_set_object (&self->store, store);
   g_set_object (&self->folder_messages, messages);
+  self->showing_drafts = cachet_folder_get_special_use (folder) != NULL &&
+                         g_ascii_strcasecmp (cachet_folder_get_special_use (folder), "\\Drafts") == 0;
   adw_window_title_set_title (self->message_list_title, cachet_folder_get_display_name (folder));
   adw_window_title_set_subtitle (self->message_list_title, cachet_account_get_name (account));
   gtk_multi_selection_set_model (self->message_selection, G_LIST_MODEL (messages));
@@ -511,8 +519,11 @@ reload_messages (CachetWindow *self)
 
   if (self->folder_messages == NULL)
     return;
+  /* The folder's list waits behind the results, up to date. */
   if (is_searching (self))
     {
+      if (!cachet_message_list_reload (self->folder_messages, &error))
+        g_warning ("%s", error->message);
       search_changed_cb (self);
       return;
     }
@@ -917,6 +928,59 @@ reply_ready_cb (GObject      *source,
 }
 
 static void
+draft_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CachetWindow) self = user_data;
+  g_autoptr(CachetAccount) account = dup_shown_account (self);
+  g_autoptr(GBytes) draft = NULL;
+  g_autoptr(GError) error = NULL;
+  CachetComposerWindow *composer;
+
+  draft = cachet_store_load_message_finish (CACHET_STORE (source), result, &error);
+  if (draft == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, error->message);
+      return;
+    }
+  if (account == NULL)
+    return;
+  composer = cachet_composer_window_new (get_application (self), account);
+  cachet_composer_window_open_draft (composer, draft);
+  gtk_window_present (GTK_WINDOW (composer));
+}
+
+/* A draft, saved here or by another client, opens in the composer. */
+static void
+cachet_window_edit_draft_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  CachetWindow *self = CACHET_WINDOW (widget);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->message_selection));
+  g_autoptr(CachetMessageInfo) info = NULL;
+
+  if (gtk_bitset_get_size (selected) != 1 || self->store == NULL)
+    return;
+  info = g_list_model_get_item (G_LIST_MODEL (self->message_selection), gtk_bitset_get_nth (selected, 0));
+  cachet_store_load_message_async (self->store, cachet_message_info_get_folder (info),
+                                   cachet_message_info_get_uid (info), self->cancellable,
+                                   draft_loaded_cb, g_object_ref (self));
+}
+
+/* Enter or a double click: a draft is taken up; other messages are open
+ * already. */
+static void
+message_activated_cb (CachetWindow *self,
+                      guint         position)
+{
+  if (self->showing_drafts)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.edit-draft", NULL);
+}
+
+static void
 cachet_window_reply_action (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
@@ -1100,6 +1164,7 @@ cachet_window_class_init (CachetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, reading_stack);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_view);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, move_button);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, edit_draft_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_bind_cb);
@@ -1128,6 +1193,7 @@ cachet_window_class_init (CachetWindowClass *klass)
   /* Ctrl+F is search: forwarding takes Ctrl+L, as in Geary and Evolution. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.forward", NULL);
   gtk_widget_class_install_action (widget_class, "win.move", NULL, cachet_window_move_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-draft", NULL, cachet_window_edit_draft_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.move", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "message.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "message.read", NULL);
@@ -1149,6 +1215,8 @@ cachet_window_init (CachetWindow *self)
   g_signal_connect_object (self->message_selection, "selection-changed",
                            G_CALLBACK (message_selection_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->message_selection));
+  g_signal_connect_object (self->message_list, "activate", G_CALLBACK (message_activated_cb), self,
+                           G_CONNECT_SWAPPED);
   update_reply_actions (self, FALSE);
   self->syncing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->sync_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
