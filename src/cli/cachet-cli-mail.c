@@ -24,17 +24,6 @@ format_date (GDateTime *date)
   return date != NULL ? g_date_time_format_iso8601 (date) : NULL;
 }
 
-static CachetStore *
-open_store (CachetAccount *account)
-{
-  g_autoptr(GError) error = NULL;
-  CachetStore *store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
-
-  if (store == NULL)
-    cachet_cli_fail (error);
-  return store;
-}
-
 static void
 add_message_info (JsonBuilder       *builder,
                   CachetMessageInfo *info)
@@ -97,7 +86,7 @@ cachet_cli_messages (int    argc,
     }
 
   if ((account = cachet_cli_find_account (account_name)) == NULL ||
-      (store = open_store (account)) == NULL)
+      (store = cachet_cli_open_store (account)) == NULL)
     return CACHET_CLI_FAILED;
 
   messages = cachet_store_list_messages (store, folder, 0, limit, &error);
@@ -181,7 +170,7 @@ cachet_cli_show (int    argc,
     }
 
   if ((account = cachet_cli_find_account (account_name)) == NULL ||
-      (store = open_store (account)) == NULL)
+      (store = cachet_cli_open_store (account)) == NULL)
     return CACHET_CLI_FAILED;
 
   bytes = cachet_store_load_message (store, folder, uid, NULL, &error);
@@ -274,7 +263,7 @@ cachet_cli_reindex (int    argc,
 
       if (account_name != NULL && g_strcmp0 (account_name, cachet_account_get_name (account)) != 0)
         continue;
-      if ((store = open_store (account)) == NULL)
+      if ((store = cachet_cli_open_store (account)) == NULL)
         return CACHET_CLI_FAILED;
       if (!cachet_store_reindex (store, NULL, &error))
         return cachet_cli_fail (error);
@@ -322,7 +311,7 @@ cachet_cli_sync (int    argc,
 
       if (account_name != NULL && g_strcmp0 (account_name, cachet_account_get_name (account)) != 0)
         continue;
-      if ((store = open_store (account)) == NULL)
+      if ((store = cachet_cli_open_store (account)) == NULL)
         return CACHET_CLI_FAILED;
 
       sync = cachet_account_sync_new (account, CACHET_CREDENTIALS_PROVIDER (credentials), store);

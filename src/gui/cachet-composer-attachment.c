@@ -10,6 +10,7 @@
 
 #include "cachet-composer-attachment.h"
 #include "cachet-message-builder.h"
+#include "cachet-mime.h"
 
 /* A file attached to a message being written. Its content is read when it
  * is attached, so that what is sent is the file as the user chose it, even
@@ -47,19 +48,8 @@ cachet_composer_attachment_new (const char *file_name,
   self = g_object_new (CACHET_TYPE_COMPOSER_ATTACHMENT, NULL);
   self->file_name = g_strdup (file_name);
   self->data = g_bytes_ref (data);
-  if (content_type != NULL)
-    {
-      self->content_type = g_strdup (content_type);
-    }
-  else
-    {
-      g_autofree char *guessed = g_content_type_guess (file_name, g_bytes_get_data (data, NULL),
-                                                       g_bytes_get_size (data), NULL);
-
-      self->content_type = g_content_type_get_mime_type (guessed);
-      if (self->content_type == NULL)
-        self->content_type = g_strdup ("application/octet-stream");
-    }
+  self->content_type = content_type != NULL ? g_strdup (content_type)
+                                             : cachet_mime_guess_content_type (file_name, data);
 
   return self;
 }

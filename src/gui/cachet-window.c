@@ -24,6 +24,9 @@ struct _CachetWindow
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;
+  /* Kept apart from GtkWindow's: a closed window lives on while its last
+   * tasks finish, and GTK has let go of the application by then. */
+  CachetApplication    *application;
   CachetAccountList    *accounts;
   /* Accounts with their folders under them. */
   GtkTreeListModel     *sidebar_model;
@@ -86,7 +89,7 @@ G_DEFINE_FINAL_TYPE (CachetWindow, cachet_window, ADW_TYPE_APPLICATION_WINDOW)
 static CachetApplication *
 get_application (CachetWindow *self)
 {
-  return CACHET_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  return self->application;
 }
 
 /* The folders shown under an account, from its index. */
@@ -1014,6 +1017,7 @@ cachet_window_new (CachetApplication *application)
                        "application", application,
                        NULL);
 
+  self->application = g_object_ref (application);
   self->accounts = g_object_ref (cachet_application_get_accounts (application));
   self->sidebar_model = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->accounts)),
                                                  FALSE, TRUE, create_folder_model, self, NULL);
@@ -1133,6 +1137,7 @@ cachet_window_dispose (GObject *object)
   g_clear_object (&self->sidebar_selection);
   g_clear_object (&self->sidebar_model);
   g_clear_object (&self->accounts);
+  g_clear_object (&self->application);
 
   G_OBJECT_CLASS (cachet_window_parent_class)->dispose (object);
 }

@@ -281,19 +281,8 @@ cachet_message_builder_add_attachment_bytes (CachetMessageBuilder  *self,
 
   attachment = g_new0 (Attachment, 1);
   attachment->filename = g_strdup (file_name);
-  if (content_type != NULL)
-    {
-      attachment->content_type = g_strdup (content_type);
-    }
-  else
-    {
-      g_autofree char *guessed = g_content_type_guess (file_name, g_bytes_get_data (data, NULL),
-                                                       g_bytes_get_size (data), NULL);
-
-      attachment->content_type = g_content_type_get_mime_type (guessed);
-      if (attachment->content_type == NULL)
-        attachment->content_type = g_strdup ("application/octet-stream");
-    }
+  attachment->content_type = content_type != NULL ? g_strdup (content_type)
+                                                   : cachet_mime_guess_content_type (file_name, data);
   attachment->data = g_bytes_ref (data);
   g_ptr_array_add (self->attachments, attachment);
 

@@ -882,30 +882,6 @@ cachet_message_render_new_from_bytes (GBytes  *raw,
   return cachet_message_render_new_from_message (message);
 }
 
-typedef struct
-{
-  guint        wanted;
-  guint        next;
-  GMimeObject *found;
-} PartSearch;
-
-static CachetMimeWalkAction
-find_part (GMimeObject *part,
-           GMimeObject *parent,
-           guint        index,
-           guint        depth,
-           gpointer     user_data)
-{
-  PartSearch *search = user_data;
-
-  if (search->next++ == search->wanted)
-    {
-      search->found = part;
-      return CACHET_MIME_WALK_STOP;
-    }
-  return CACHET_MIME_WALK_CONTINUE;
-}
-
 /**
  * cachet_message_render_extract_attachment:
  * @raw: the message a render was made from
@@ -925,11 +901,6 @@ cachet_message_render_extract_attachment (GBytes                         *raw,
                                           GError                        **error)
 {
   g_autoptr(GMimeMessage) message = NULL;
-  g_autoptr(GMimeStream) memory = NULL;
-  g_autofree char *content_type = NULL;
-  PartSearch search = { 0 };
-  GMimeObject *root;
-  GByteArray *array;
 
   g_return_val_if_fail (raw != NULL, NULL);
   g_return_val_if_fail (attachment != NULL, NULL);
@@ -937,15 +908,38 @@ cachet_message_render_extract_attachment (GBytes                         *raw,
   message = cachet_mime_parse_message (raw, error);
   if (message == NULL)
     return NULL;
+  return cachet_message_render_extract_from_message (message, attachment, error);
+}
 
-  search.wanted = attachment->part_index;
-  root = g_mime_message_get_mime_part (message);
-  if (root != NULL)
-    cachet_mime_walk (root, find_part, &search);
+/**
+ * cachet_message_render_extract_from_message:
+ * @message: the parsed message a render was made from
+ * @attachment: one of the render's attachments
+ * @error: return location for a #CACHET_MIME_ERROR
+ *
+ * Like cachet_message_render_extract_attachment(), for a message parsed
+ * already.
+ *
+ * Returns: (transfer full) (nullable): the content
+ */
+GBytes *
+cachet_message_render_extract_from_message (GMimeMessage                   *message,
+                                            const CachetMessageAttachment  *attachment,
+                                            GError                        **error)
+{
+  g_autoptr(GMimeStream) memory = NULL;
+  g_autofree char *content_type = NULL;
+  GMimeObject *part;
+  GByteArray *array;
+
+  g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
+  g_return_val_if_fail (attachment != NULL, NULL);
+
+  part = cachet_mime_find_part (g_mime_message_get_mime_part (message), attachment->part_index);
   /* The type is checked too: a part index alone could name another part of
    * a different message. */
-  if (search.found != NULL)
-    content_type = content_type_string (search.found);
+  if (part != NULL)
+    content_type = content_type_string (part);
   if (content_type == NULL || !g_str_equal (content_type, attachment->content_type))
     {
       g_set_error_literal (error, CACHET_MIME_ERROR, CACHET_MIME_ERROR_INVALID,
@@ -954,7 +948,7 @@ cachet_message_render_extract_attachment (GBytes                         *raw,
     }
 
   memory = g_mime_stream_mem_new ();
-  if (!write_attachment (search.found, memory))
+  if (!write_attachment (part, memory))
     {
       g_set_error_literal (error, CACHET_MIME_ERROR, CACHET_MIME_ERROR_INVALID,
                            _("The attachment cannot be decoded"));

@@ -146,6 +146,9 @@ gboolean                       cachet_message_render_link_can_open    (const cha
 CachetMessageAttachment       *cachet_message_attachment_copy         (const CachetMessageAttachment *attachment);
 void                           cachet_message_attachment_free         (CachetMessageAttachment  *attachment);
 
+GBytes                        *cachet_message_render_extract_from_message (GMimeMessage                  *message,
+                                                                           const CachetMessageAttachment *attachment,
+                                                                           GError                       **error);
 GBytes                        *cachet_message_render_extract_attachment  (GBytes                         *raw,
                                                                           const CachetMessageAttachment  *attachment,
                                                                           GError                        **error);

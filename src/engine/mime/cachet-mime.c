@@ -375,3 +375,64 @@ cachet_mime_walk (GMimeObject        *root,
 
   return issues;
 }
+
+typedef struct
+{
+  guint        wanted;
+  guint        visited;
+  GMimeObject *found;
+} PartSearch;
+
+static CachetMimeWalkAction
+find_part_cb (GMimeObject *part,
+              GMimeObject *parent,
+              guint        index,
+              guint        depth,
+              gpointer     user_data)
+{
+  PartSearch *search = user_data;
+
+  if (search->visited++ == search->wanted)
+    {
+      search->found = part;
+      return CACHET_MIME_WALK_STOP;
+    }
+  return CACHET_MIME_WALK_CONTINUE;
+}
+
+/**
+ * cachet_mime_find_part:
+ * @root: (nullable): the part a walk starts from
+ * @index: a part's position in the order cachet_mime_walk() visits them
+ *
+ * Returns: (transfer none) (nullable): the part at @index, if there is one
+ */
+GMimeObject *
+cachet_mime_find_part (GMimeObject *root,
+                       guint        index)
+{
+  PartSearch search = { .wanted = index };
+
+  if (root != NULL)
+    cachet_mime_walk (root, find_part_cb, &search);
+  return search.found;
+}
+
+/**
+ * cachet_mime_guess_content_type:
+ * @file_name: the name of a file to attach
+ * @data: its content
+ *
+ * Returns: (transfer full): the MIME type of the file, from its name and
+ *   content, "application/octet-stream" when unknown
+ */
+char *
+cachet_mime_guess_content_type (const char *file_name,
+                                GBytes     *data)
+{
+  g_autofree char *guessed = g_content_type_guess (file_name, g_bytes_get_data (data, NULL),
+                                                   g_bytes_get_size (data), NULL);
+  char *mime_type = g_content_type_get_mime_type (guessed);
+
+  return mime_type != NULL ? mime_type : g_strdup ("application/octet-stream");
+}

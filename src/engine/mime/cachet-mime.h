@@ -132,6 +132,10 @@ GMimeMessage     *cachet_mime_parse_message      (GBytes             *raw,
                                                   GError            **error);
 CachetMimeIssues  cachet_mime_message_get_issues (GMimeMessage       *message);
 
+GMimeObject      *cachet_mime_find_part          (GMimeObject        *root,
+                                                  guint               index);
+char             *cachet_mime_guess_content_type (const char         *file_name,
+                                                  GBytes             *data);
 CachetMimeIssues  cachet_mime_walk               (GMimeObject        *root,
                                                   CachetMimeWalkFunc  func,
                                                   gpointer            user_data);

@@ -374,54 +374,6 @@ forward_block (CachetMessageSummary *summary,
   return g_string_free (g_steal_pointer (&body), FALSE);
 }
 
-typedef struct
-{
-  guint        wanted;
-  guint        visited;
-  GMimeObject *found;
-} FindPart;
-
-static CachetMimeWalkAction
-find_part_cb (GMimeObject *part,
-              GMimeObject *parent,
-              guint        index,
-              guint        depth,
-              gpointer     user_data)
-{
-  FindPart *find = user_data;
-
-  if (find->visited++ == find->wanted)
-    {
-      find->found = part;
-      return CACHET_MIME_WALK_STOP;
-    }
-  return CACHET_MIME_WALK_CONTINUE;
-}
-
-static GBytes *
-part_bytes (GMimeObject *part)
-{
-  if (GMIME_IS_PART (part))
-    {
-      GByteArray *data = _cachet_mime_text_read_decoded_content (GMIME_PART (part),
-                                                                 CACHET_MESSAGE_BUILDER_MAX_ATTACHMENT_SIZE,
-                                                                 NULL);
-
-      return g_byte_array_free_to_bytes (data);
-    }
-  if (GMIME_IS_MESSAGE_PART (part) && g_mime_message_part_get_message (GMIME_MESSAGE_PART (part)) != NULL)
-    {
-      g_autoptr(GMimeStream) stream = g_mime_stream_mem_new ();
-      GByteArray *array;
-
-      g_mime_object_write_to_stream (GMIME_OBJECT (g_mime_message_part_get_message (GMIME_MESSAGE_PART (part))),
-                                     NULL, stream);
-      array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
-      return g_bytes_new (array->data, array->len);
-    }
-  return NULL;
-}
-
 /* The files a forward carries on: each attachment the view listed. */
 static void
 collect_forwarded_attachments (CachetReply         *reply,
@@ -431,12 +383,9 @@ collect_forwarded_attachments (CachetReply         *reply,
   for (guint i = 0; i < render->attachments->len; i++)
     {
       CachetMessageAttachment *attachment = g_ptr_array_index (render->attachments, i);
-      FindPart find = { .wanted = attachment->part_index };
       CachetReplyAttachment *forwarded;
-      GBytes *data;
+      GBytes *data = cachet_message_render_extract_from_message (message, attachment, NULL);
 
-      cachet_mime_walk (g_mime_message_get_mime_part (message), find_part_cb, &find);
-      data = find.found != NULL ? part_bytes (find.found) : NULL;
       if (data == NULL)
         continue;
 
