@@ -490,6 +490,52 @@ test_file_without_row_taken_again (void)
     }
 }
 
+/* A batch stores its files as they come and their rows together; one left
+ * uncommitted (the sync was interrupted) has its files taken up by the
+ * next, never written twice. */
+static void
+test_batch (void)
+{
+  g_autoptr(CachetStore) store = open_store ("batch");
+  g_autoptr(GBytes) raw = load_data_file ("plain-utf8.eml");
+  g_autoptr(CachetStoreBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = index_path (store);
+  g_autofree char *cur = folder_cur_dir (store, "INBOX");
+  g_autofree char *rows = NULL;
+  gboolean stored;
+
+  add_folder (store, "INBOX", UIDVALIDITY);
+  batch = cachet_store_batch_new (store, "INBOX", UIDVALIDITY, NULL, &error);
+  g_assert_no_error (error);
+  for (guint32 uid = 1; uid <= 3; uid++)
+    {
+      g_assert_true (cachet_store_batch_add (batch, uid, raw, 0, NULL, 0, 0, &stored, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (stored);
+    }
+  g_assert_true (cachet_store_batch_add (batch, 2, raw, 0, NULL, 0, 0, &stored, NULL, &error));
+  g_assert_false (stored);
+  g_assert_cmpuint (count_dir (cur), ==, 3);
+  rows = query_text (path, "SELECT count (*) FROM messages");
+  g_assert_cmpstr (rows, ==, "0|\n");
+
+  /* Interrupted before its commit. */
+  g_clear_pointer (&batch, cachet_store_batch_free);
+  batch = cachet_store_batch_new (store, "INBOX", UIDVALIDITY, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cachet_store_batch_add (batch, 3, raw, 0, NULL, 0, 0, &stored, NULL, &error));
+  g_assert_false (stored);
+  g_assert_true (cachet_store_batch_add (batch, 4, raw, 0, NULL, 0, 0, &stored, NULL, &error));
+  g_assert_true (stored);
+  g_assert_true (cachet_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_dir (cur), ==, 4);
+  g_clear_pointer (&rows, g_free);
+  rows = query_text (path, "SELECT count (*) FROM messages");
+  g_assert_cmpstr (rows, ==, "4|\n");
+}
+
 static void
 test_flags (void)
 {
@@ -1167,6 +1213,7 @@ main (int    argc,
   g_test_add_func ("/store/index/add-unparsable", test_add_unparsable);
   g_test_add_func ("/store/index/uidvalidity-mismatch", test_uidvalidity_mismatch);
   g_test_add_func ("/store/index/file-before-row", test_file_before_row);
+  g_test_add_func ("/store/index/batch", test_batch);
   g_test_add_func ("/store/index/file-without-row-taken-again", test_file_without_row_taken_again);
   g_test_add_func ("/store/index/flags", test_flags);
   g_test_add_func ("/store/index/expunge", test_expunge);

@@ -621,6 +621,52 @@ cachet_maildir_deliver (CachetMaildir       *self,
                         GCancellable        *cancellable,
                         GError             **error)
 {
+  g_autofree char *filename = cachet_maildir_deliver_unsynced (self, raw, uid, modseq, flags, keywords,
+                                                              internal_date, cancellable, error);
+
+  if (filename == NULL || !cachet_maildir_sync (self, error))
+    return NULL;
+  return g_steal_pointer (&filename);
+}
+
+/**
+ * cachet_maildir_sync:
+ * @self: a #CachetMaildir
+ * @error: return location for a #GError
+ *
+ * Syncs cur/: the messages delivered into it so far survive a power cut.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+cachet_maildir_sync (CachetMaildir  *self,
+                     GError        **error)
+{
+  g_return_val_if_fail (CACHET_IS_MAILDIR (self), FALSE);
+
+  return fsync_directory (self->cur_dir, error);
+}
+
+/**
+ * cachet_maildir_deliver_unsynced:
+ *
+ * Like cachet_maildir_deliver(), but leaves cur/ unsynced, so that one
+ * cachet_maildir_sync() makes a whole batch of deliveries durable: until
+ * then, a power cut may lose the file (never half of it).
+ *
+ * Returns: (transfer full): the file name in cur/, or %NULL on error
+ */
+char *
+cachet_maildir_deliver_unsynced (CachetMaildir       *self,
+                                 GBytes              *raw,
+                                 guint32              uid,
+                                 guint64              modseq,
+                                 CachetMessageFlags   flags,
+                                 const char * const  *keywords,
+                                 gint64               internal_date,
+                                 GCancellable        *cancellable,
+                                 GError             **error)
+{
   g_autofree char *letters = NULL;
   g_autofree char *unique = NULL;
   g_autofree char *tmp_path = NULL;
@@ -685,11 +731,6 @@ cachet_maildir_deliver (CachetMaildir       *self,
   cur_path = g_build_filename (self->cur_dir, filename, NULL);
   if (!rename_no_replace (tmp_path, cur_path, error))
     goto failed;
-
-  /* The file is in cur/ now: if syncing the directory fails it stays there
-   * (bytes are never thrown away), the caller just does not rely on it. */
-  if (!fsync_directory (self->cur_dir, error))
-    return NULL;
 
   return g_steal_pointer (&filename);
 

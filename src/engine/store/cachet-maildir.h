@@ -61,6 +61,17 @@ char          *cachet_maildir_deliver            (CachetMaildir       *self,
                                                   gint64               internal_date,
                                                   GCancellable        *cancellable,
                                                   GError             **error);
+char          *cachet_maildir_deliver_unsynced   (CachetMaildir       *self,
+                                                  GBytes              *raw,
+                                                  guint32              uid,
+                                                  guint64              modseq,
+                                                  CachetMessageFlags   flags,
+                                                  const char * const  *keywords,
+                                                  gint64               internal_date,
+                                                  GCancellable        *cancellable,
+                                                  GError             **error);
+gboolean       cachet_maildir_sync               (CachetMaildir       *self,
+                                                  GError             **error);
 char          *cachet_maildir_set_flags          (CachetMaildir       *self,
                                                   const char          *filename,
                                                   guint64              modseq,

@@ -1037,6 +1037,244 @@ adopt_unindexed_files_locked (CachetStore    *self,
   return TRUE;
 }
 
+/* Messages arriving from the server are stored a batch at a time: each file
+ * is written and synced as it comes, the directory is synced once, and the
+ * rows go into the index in one transaction. Syncing and committing once
+ * per message would cost more than everything else together. */
+struct _CachetStoreBatch
+{
+  CachetStore   *store;
+  char          *folder;
+  gint64         folder_id;
+  CachetMaildir *maildir;
+  /* Delivered, waiting for their rows. */
+  GArray        *rows;
+  GHashTable    *uids;
+};
+
+typedef struct
+{
+  guint32               uid;
+  char                 *filename;
+  gint64                internal_date;
+  gint64                size;
+  guint64               modseq;
+  CachetMessageFlags    flags;
+  char                 *keywords;
+  CachetMessageSummary *summary;
+} PendingRow;
+
+static void
+pending_row_clear (PendingRow *row)
+{
+  g_clear_pointer (&row->filename, g_free);
+  g_clear_pointer (&row->keywords, g_free);
+  g_clear_pointer (&row->summary, cachet_message_summary_free);
+}
+
+/**
+ * cachet_store_batch_new:
+ * @self: a #CachetStore
+ * @folder: the folder the messages go to
+ * @uidvalidity: the folder's UIDVALIDITY, as the caller knows it
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Starts storing messages into @folder. Blocking: call from a worker.
+ *
+ * Returns: (transfer full) (nullable): a batch for
+ *   cachet_store_batch_add(), or %NULL (%CACHET_STORE_ERROR_UIDVALIDITY
+ *   when the folder's UIDVALIDITY is another one)
+ */
+CachetStoreBatch *
+cachet_store_batch_new (CachetStore   *self,
+                        const char    *folder,
+                        guint32        uidvalidity,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(CachetStoreBatch) batch = NULL;
+
+  g_return_val_if_fail (CACHET_IS_STORE (self), NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
+
+  batch = g_new0 (CachetStoreBatch, 1);
+  batch->store = g_object_ref (self);
+  batch->folder = g_strdup (folder);
+  batch->rows = g_array_new (FALSE, TRUE, sizeof (PendingRow));
+  g_array_set_clear_func (batch->rows, (GDestroyNotify) pending_row_clear);
+  batch->uids = g_hash_table_new (NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!lookup_folder_locked (self, folder, uidvalidity, &batch->folder_id, error))
+    return NULL;
+  batch->maildir = folder_maildir_locked (self, folder, error);
+  if (batch->maildir == NULL)
+    return NULL;
+  g_object_ref (batch->maildir);
+  if (!adopt_unindexed_files_locked (self, folder, batch->folder_id, batch->maildir, cancellable, error))
+    return NULL;
+
+  return g_steal_pointer (&batch);
+}
+
+/**
+ * cachet_store_batch_add:
+ * @batch: a #CachetStoreBatch
+ * @uid: the message's UID
+ * @raw: the message, exactly as the server sent it
+ * @flags: its flags
+ * @keywords: (nullable) (array zero-terminated=1): its keywords
+ * @internal_date: its INTERNALDATE, unix seconds; 0 for now
+ * @modseq: its MODSEQ, 0 without CONDSTORE
+ * @stored: (out) (optional): whether @raw was stored; %FALSE when the
+ *   folder has @uid already, which is kept
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Writes @raw into the folder's Maildir, synced; its row comes with
+ * cachet_store_batch_commit(). Blocking: call from a worker.
+ *
+ * Returns: %TRUE unless an error occurred
+ */
+gboolean
+cachet_store_batch_add (CachetStoreBatch    *batch,
+                        guint32              uid,
+                        GBytes              *raw,
+                        CachetMessageFlags   flags,
+                        const char * const  *keywords,
+                        gint64               internal_date,
+                        guint64              modseq,
+                        gboolean            *stored,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  g_autoptr(CachetMessageInfo) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) kept_keywords = NULL;
+  PendingRow row = { .uid = uid, .modseq = modseq, .flags = flags };
+
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (raw != NULL, FALSE);
+
+  if (stored != NULL)
+    *stored = FALSE;
+  if (uid == 0)
+    {
+      g_set_error_literal (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_INVALID,
+                           _("A UID cannot be 0"));
+      return FALSE;
+    }
+  if (g_hash_table_contains (batch->uids, GUINT_TO_POINTER (uid)))
+    return TRUE;
+  g_mutex_lock (&batch->store->lock);
+  existing = get_message_locked (batch->store, batch->folder_id, uid, &local_error);
+  g_mutex_unlock (&batch->store->lock);
+  if (existing != NULL)
+    return TRUE;
+  if (!g_error_matches (local_error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  row.internal_date = internal_date > 0 ? internal_date : g_get_real_time () / G_USEC_PER_SEC;
+  row.size = (gint64) g_bytes_get_size (raw);
+  kept_keywords = normalize_keywords (keywords);
+  row.keywords = g_strjoinv (" ", kept_keywords);
+  /* A message that is no message is still the server's: it gets a row. */
+  row.summary = cachet_message_summary_new_from_bytes (raw, NULL);
+  row.filename = cachet_maildir_deliver_unsynced (batch->maildir, raw, uid, modseq, flags,
+                                                  (const char * const *) kept_keywords,
+                                                  row.internal_date, cancellable, error);
+  if (row.filename == NULL)
+    {
+      pending_row_clear (&row);
+      return FALSE;
+    }
+  g_array_append_val (batch->rows, row);
+  g_hash_table_add (batch->uids, GUINT_TO_POINTER (uid));
+  if (stored != NULL)
+    *stored = TRUE;
+  return TRUE;
+}
+
+/**
+ * cachet_store_batch_commit:
+ * @batch: a #CachetStoreBatch
+ * @error: return location for a #GError
+ *
+ * Makes the messages added so far durable, then gives them their rows, in
+ * one transaction. Should this fail, the files stay: the folder's next
+ * batch, or a reindex, gives them their rows. Blocking: call from a worker.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+cachet_store_batch_commit (CachetStoreBatch  *batch,
+                           GError           **error)
+{
+  CachetStore *self = batch->store;
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (batch != NULL, FALSE);
+
+  if (batch->rows->len == 0)
+    return TRUE;
+  /* The files first, the rows only then. */
+  if (!cachet_maildir_sync (batch->maildir, error))
+    return FALSE;
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!begin (self, error))
+    goto unindexed;
+  for (guint i = 0; i < batch->rows->len; i++)
+    {
+      PendingRow *row = &g_array_index (batch->rows, PendingRow, i);
+
+      if (!insert_message_locked (self, batch->folder_id, row->uid, row->filename, row->internal_date,
+                                  row->size, row->modseq, row->flags, row->keywords, row->summary,
+                                  error))
+        {
+          rollback (self);
+          goto unindexed;
+        }
+    }
+  if (!commit (self, error))
+    goto unindexed;
+
+  g_array_set_size (batch->rows, 0);
+  return TRUE;
+
+unindexed:
+  g_hash_table_remove (self->adopted_folders, batch->folder);
+  return FALSE;
+}
+
+/**
+ * cachet_store_batch_free:
+ *
+ * Frees @batch. Messages added and not committed keep their files, without
+ * rows until the folder's next batch.
+ */
+void
+cachet_store_batch_free (CachetStoreBatch *batch)
+{
+  if (batch->rows->len > 0)
+    {
+      G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&batch->store->lock);
+
+      g_hash_table_remove (batch->store->adopted_folders, batch->folder);
+    }
+  g_clear_object (&batch->store);
+  g_clear_object (&batch->maildir);
+  g_clear_pointer (&batch->folder, g_free);
+  g_clear_pointer (&batch->rows, g_array_unref);
+  g_clear_pointer (&batch->uids, g_hash_table_unref);
+  g_free (batch);
+}
+
 /**
  * cachet_store_add_message:
  * @self: a #CachetStore
@@ -1074,81 +1312,20 @@ cachet_store_add_message (CachetStore         *self,
                           GCancellable        *cancellable,
                           GError             **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(CachetMessageSummary) summary = NULL;
-  g_autoptr(CachetMessageInfo) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_auto(GStrv) kept_keywords = NULL;
-  g_autofree char *keywords_text = NULL;
-  g_autofree char *filename = NULL;
-  CachetMaildir *maildir;
-  gint64 folder_id;
+  g_autoptr(CachetStoreBatch) batch = NULL;
 
   g_return_val_if_fail (CACHET_IS_STORE (self), NULL);
   g_return_val_if_fail (folder != NULL, NULL);
   g_return_val_if_fail (raw != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (uid == 0)
-    {
-      g_set_error_literal (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_INVALID,
-                           _("A UID cannot be 0"));
-      return NULL;
-    }
-  if (internal_date <= 0)
-    internal_date = g_get_real_time () / G_USEC_PER_SEC;
-  kept_keywords = normalize_keywords (keywords);
-  keywords_text = g_strjoinv (" ", kept_keywords);
-
-  /* Parsing is the slow part for big messages: done before taking the lock.
-   * A message that is no message is still the server's: it gets a row. */
-  summary = cachet_message_summary_new_from_bytes (raw, NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-
-  if (!lookup_folder_locked (self, folder, uidvalidity, &folder_id, error))
+  batch = cachet_store_batch_new (self, folder, uidvalidity, cancellable, error);
+  if (batch == NULL ||
+      !cachet_store_batch_add (batch, uid, raw, flags, keywords, internal_date, modseq, NULL,
+                               cancellable, error) ||
+      !cachet_store_batch_commit (batch, error))
     return NULL;
-  maildir = folder_maildir_locked (self, folder, error);
-  if (maildir == NULL ||
-      !adopt_unindexed_files_locked (self, folder, folder_id, maildir, cancellable, error))
-    return NULL;
-  existing = get_message_locked (self, folder_id, uid, &local_error);
-  if (existing != NULL)
-    return g_steal_pointer (&existing);
-  if (!g_error_matches (local_error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-
-  /* 1. The bytes: when deliver returns, the file is in cur/, synced, and so
-   *    is the directory. */
-  filename = cachet_maildir_deliver (maildir, raw, uid, modseq, flags,
-                                     (const char * const *) kept_keywords, internal_date,
-                                     cancellable, error);
-  if (filename == NULL)
-    return NULL;
-
-  /* 2. Only then the index. Should this fail, the file stays: the next
-   *    delivery into the folder, or a reindex, gives it its row. */
-  if (!begin (self, error))
-    goto unindexed;
-  if (!insert_message_locked (self, folder_id, uid, filename, internal_date,
-                              (gint64) g_bytes_get_size (raw), modseq, flags, keywords_text,
-                              summary, error))
-    {
-      rollback (self);
-      goto unindexed;
-    }
-  if (!commit (self, error))
-    goto unindexed;
-
-  return get_message_locked (self, folder_id, uid, error);
-
-unindexed:
-  g_hash_table_remove (self->adopted_folders, folder);
-  return NULL;
+  return cachet_store_get_message (self, folder, uid, error);
 }
 
 typedef struct

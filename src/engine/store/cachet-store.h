@@ -152,6 +152,14 @@ typedef struct
   gint64                    created;
 } CachetPendingAction;
 
+/**
+ * CachetStoreBatch:
+ *
+ * Messages being stored into one folder together; see
+ * cachet_store_batch_new().
+ */
+typedef struct _CachetStoreBatch CachetStoreBatch;
+
 #define CACHET_TYPE_STORE (cachet_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (CachetStore, cachet_store, CACHET, STORE, GObject)
@@ -209,6 +217,24 @@ void                 cachet_store_add_message_async       (CachetStore          
 CachetMessageInfo   *cachet_store_add_message_finish      (CachetStore             *self,
                                                            GAsyncResult            *result,
                                                            GError                 **error);
+CachetStoreBatch    *cachet_store_batch_new               (CachetStore             *self,
+                                                           const char              *folder,
+                                                           guint32                  uidvalidity,
+                                                           GCancellable            *cancellable,
+                                                           GError                 **error);
+gboolean             cachet_store_batch_add               (CachetStoreBatch        *batch,
+                                                           guint32                  uid,
+                                                           GBytes                  *raw,
+                                                           CachetMessageFlags       flags,
+                                                           const char * const      *keywords,
+                                                           gint64                   internal_date,
+                                                           guint64                  modseq,
+                                                           gboolean                *stored,
+                                                           GCancellable            *cancellable,
+                                                           GError                 **error);
+gboolean             cachet_store_batch_commit            (CachetStoreBatch        *batch,
+                                                           GError                 **error);
+void                 cachet_store_batch_free              (CachetStoreBatch        *batch);
 gboolean             cachet_store_update_flags            (CachetStore             *self,
                                                            const char              *folder,
                                                            guint32                  uidvalidity,
@@ -354,5 +380,6 @@ const char          *cachet_pending_action_state_to_string (CachetPendingActionS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachetFolderInfo, cachet_folder_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachetPendingAction, cachet_pending_action_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachetStoreBatch, cachet_store_batch_free)
 
 G_END_DECLS

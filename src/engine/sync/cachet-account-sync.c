@@ -80,39 +80,37 @@ special_use_name (CachetImapMailboxInfo *mailbox)
 
 typedef struct
 {
-  CachetAccountSync *self;
-  Run               *run;
-  const char        *folder;
-  guint32            uidvalidity;
-  GError            *error;
-} StoreBatch;
+  Run              *run;
+  CachetStoreBatch *batch;
+  guint             stored;
+  GError           *error;
+} Download;
 
-/* Called for each message as it arrives, in the worker thread. */
+/* Called for each message as it arrives, in the worker thread: its file is
+ * written at once, its row with the rest of the batch. */
 static void
 store_fetched_message (CachetImapFetchResult *result,
                        gpointer               user_data)
 {
-  StoreBatch *batch = user_data;
+  Download *download = user_data;
   g_autoptr(GPtrArray) keywords = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(CachetMessageInfo) info = NULL;
   GDateTime *internal_date;
   CachetMessageFlags flags;
   GBytes *body = cachet_imap_fetch_result_get_body (result);
+  gboolean stored;
 
-  if (batch->error != NULL || body == NULL)
+  if (download->error != NULL || body == NULL)
     return;
 
   flags = cachet_sync_flags_from_imap (cachet_imap_fetch_result_get_flags (result), keywords);
   g_ptr_array_add (keywords, NULL);
   internal_date = cachet_imap_fetch_result_get_internaldate (result);
-  info = cachet_store_add_message (batch->self->store, batch->folder, batch->uidvalidity,
-                                   cachet_imap_fetch_result_get_uid (result), body, flags,
-                                   (const char * const *) keywords->pdata,
-                                   internal_date != NULL ? g_date_time_to_unix (internal_date) : 0,
-                                   cachet_imap_fetch_result_get_modseq (result),
-                                   batch->run->cancellable, &batch->error);
-  if (info != NULL)
-    batch->run->report.added++;
+  if (cachet_store_batch_add (download->batch, cachet_imap_fetch_result_get_uid (result), body, flags,
+                              (const char * const *) keywords->pdata,
+                              internal_date != NULL ? g_date_time_to_unix (internal_date) : 0,
+                              cachet_imap_fetch_result_get_modseq (result), &stored,
+                              download->run->cancellable, &download->error) && stored)
+    download->stored++;
 }
 
 static gboolean
@@ -127,23 +125,35 @@ fetch_new_messages (CachetAccountSync  *self,
     {
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GPtrArray) fetched = NULL;
-      StoreBatch batch = { self, run, folder, uidvalidity, NULL };
+      g_autoptr(CachetStoreBatch) batch = NULL;
+      g_autoptr(GError) fetch_error = NULL;
+      Download download = { run, NULL, 0, NULL };
 
+      batch = cachet_store_batch_new (self->store, folder, uidvalidity, run->cancellable, error);
+      if (batch == NULL)
+        return FALSE;
+      download.batch = batch;
       cachet_imap_session_uid_fetch_async (run->session, &g_array_index (uids, guint32, first),
                                            MIN (FETCH_BATCH, uids->len - first),
                                            CACHET_IMAP_FETCH_FLAGS | CACHET_IMAP_FETCH_INTERNALDATE |
                                            CACHET_IMAP_FETCH_MODSEQ | CACHET_IMAP_FETCH_BODY,
-                                           "", store_fetched_message, &batch, NULL,
+                                           "", store_fetched_message, &download, NULL,
                                            run->cancellable, cachet_sync_result_cb, &result);
-      fetched = cachet_imap_session_uid_fetch_finish (run->session, cachet_sync_wait (run->context, &result), error);
-      if (batch.error != NULL)
+      fetched = cachet_imap_session_uid_fetch_finish (run->session, cachet_sync_wait (run->context, &result),
+                                                      &fetch_error);
+      /* What arrived before a failure is kept. */
+      cachet_store_batch_commit (batch, download.error == NULL ? &download.error : NULL);
+      if (download.error != NULL)
         {
-          g_clear_error (error);
-          g_propagate_error (error, batch.error);
+          g_propagate_error (error, download.error);
           return FALSE;
         }
-      if (fetched == NULL && error != NULL && *error != NULL)
-        return FALSE;
+      run->report.added += download.stored;
+      if (fetched == NULL && fetch_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&fetch_error));
+          return FALSE;
+        }
     }
   return TRUE;
 }
