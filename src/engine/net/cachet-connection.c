@@ -544,7 +544,15 @@ handshake (GTask *task)
   GError *error = NULL;
   GIOStream *tls;
 
-  tls = g_tls_client_connection_new (self->base, self->identity, &error);
+  /* The database is given at construction: set afterwards, the system's
+   * whole trust store would have been loaded first, for nothing when the
+   * account trusts its own CA file. */
+  tls = g_initable_new (g_tls_backend_get_client_connection_type (g_tls_backend_get_default ()),
+                        NULL, &error,
+                        "base-io-stream", self->base,
+                        "server-identity", self->identity,
+                        "database", cachet_trust_get_database (self->trust),
+                        NULL);
   if (tls == NULL)
     {
       operation_return_error (task, error);
@@ -552,7 +560,6 @@ handshake (GTask *task)
     }
 
   op->tls = G_TLS_CONNECTION (tls);
-  g_tls_connection_set_database (op->tls, cachet_trust_get_database (self->trust));
   if (self->client_certificate != NULL)
     g_tls_connection_set_certificate (op->tls, self->client_certificate);
   self->tls_interaction = cachet_tls_interaction_new (self->interaction);

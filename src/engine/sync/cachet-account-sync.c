@@ -346,11 +346,30 @@ uids_awaiting_replay (CachetAccountSync  *self,
   return uids;
 }
 
+/* Whether the server's folder is in the state the store last synced: same
+ * UIDVALIDITY, UIDNEXT and number of messages, and, the proof that no flag
+ * changed and nothing was expunged, the same HIGHESTMODSEQ. Without
+ * CONDSTORE there is no such proof. */
 static gboolean
-sync_folder (CachetAccountSync      *self,
-             Run                    *run,
-             CachetImapMailboxInfo  *mailbox,
-             GError                **error)
+is_unchanged (CachetAccountSync              *self,
+              const CachetFolderInfo         *stored,
+              const CachetImapMailboxStatus  *status)
+{
+  const CachetImapStatusItems needed = CACHET_IMAP_STATUS_ITEM_MESSAGES | CACHET_IMAP_STATUS_ITEM_UIDNEXT |
+                                       CACHET_IMAP_STATUS_ITEM_UIDVALIDITY | CACHET_IMAP_STATUS_ITEM_HIGHESTMODSEQ;
+
+  return stored != NULL && status != NULL && (status->items & needed) == needed &&
+         status->highest_modseq != 0 && stored->highestmodseq == status->highest_modseq &&
+         stored->uidvalidity == status->uidvalidity && stored->uidnext == status->uidnext &&
+         cachet_store_count_messages (self->store, stored->name, NULL) == status->messages;
+}
+
+static gboolean
+sync_folder (CachetAccountSync              *self,
+             Run                            *run,
+             CachetImapMailboxInfo          *mailbox,
+             const CachetImapMailboxStatus  *status,
+             GError                        **error)
 {
   const char *name = cachet_imap_mailbox_info_get_name (mailbox);
   g_autoptr(CachetFolderInfo) stored = cachet_store_get_folder (self->store, name, NULL);
@@ -370,6 +389,12 @@ sync_folder (CachetAccountSync      *self,
   guint64 known_modseq = 0;
   gboolean synced_before = FALSE;
   guint added_before;
+
+  if (is_unchanged (self, stored, status))
+    {
+      run->report.folders++;
+      return TRUE;
+    }
 
   /* EXAMINE: reading must not change anything on the server, not even
    * \Recent. */
@@ -435,6 +460,39 @@ sync_folder (CachetAccountSync      *self,
   return TRUE;
 }
 
+/* The state of every folder, asked all at once: the session pipelines the
+ * commands, so that a sync with nothing to do costs one round trip more
+ * than logging in. A folder whose state is unknown (no answer, or the one
+ * selected, which STATUS must not be asked about) is synced in full. */
+static GPtrArray *
+ask_statuses (Run       *run,
+              GPtrArray *mailboxes)
+{
+  GPtrArray *statuses = g_ptr_array_new_full (mailboxes->len, (GDestroyNotify) cachet_imap_mailbox_status_free);
+  g_autofree GAsyncResult **results = g_new0 (GAsyncResult *, mailboxes->len);
+  g_autofree gboolean *asked = g_new0 (gboolean, mailboxes->len);
+  const char *selected = cachet_imap_session_get_selected_mailbox (run->session);
+
+  for (guint i = 0; i < mailboxes->len; i++)
+    {
+      CachetImapMailboxInfo *mailbox = g_ptr_array_index (mailboxes, i);
+      const char *name = cachet_imap_mailbox_info_get_name (mailbox);
+
+      asked[i] = cachet_imap_mailbox_info_is_selectable (mailbox) && g_strcmp0 (name, selected) != 0;
+      if (asked[i])
+        cachet_imap_session_status_async (run->session, name, run->cancellable, cachet_sync_result_cb,
+                                          &results[i]);
+    }
+  for (guint i = 0; i < mailboxes->len; i++)
+    {
+      g_autoptr(GAsyncResult) result = asked[i] ? cachet_sync_wait (run->context, &results[i]) : NULL;
+
+      g_ptr_array_add (statuses, result != NULL ? cachet_imap_session_status_finish (run->session, result, NULL)
+                                                : NULL);
+    }
+  return statuses;
+}
+
 static gboolean
 sync_account (CachetAccountSync  *self,
               Run                *run,
@@ -444,6 +502,7 @@ sync_account (CachetAccountSync  *self,
   g_autoptr(GAsyncResult) listed = NULL;
   g_autoptr(GAsyncResult) logged_out = NULL;
   g_autoptr(GPtrArray) mailboxes = NULL;
+  g_autoptr(GPtrArray) statuses = NULL;
   CachetReplayReport replayed;
 
   cachet_account_session_open_async (self->account, self->credentials, run->cancellable,
@@ -465,11 +524,13 @@ sync_account (CachetAccountSync  *self,
   if (mailboxes == NULL)
     return FALSE;
 
+  statuses = ask_statuses (run, mailboxes);
   for (guint i = 0; i < mailboxes->len; i++)
     {
       CachetImapMailboxInfo *mailbox = g_ptr_array_index (mailboxes, i);
 
-      if (cachet_imap_mailbox_info_is_selectable (mailbox) && !sync_folder (self, run, mailbox, error))
+      if (cachet_imap_mailbox_info_is_selectable (mailbox) &&
+          !sync_folder (self, run, mailbox, g_ptr_array_index (statuses, i), error))
         return FALSE;
     }
 
