@@ -279,6 +279,8 @@ test_window_shows_stored_mail (void)
   /* The account, then its folders in their usual order. */
   sidebar = GTK_SINGLE_SELECTION (gtk_list_view_get_model (window_child (window, "folder_list")));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sidebar)), ==, 4);
+  /* The stored mail shows without waiting for the server. */
+  g_assert_cmpuint (gtk_single_selection_get_selected (sidebar), ==, 1);
   account_row = g_list_model_get_item (G_LIST_MODEL (sidebar), 0);
   g_assert_true (CACHET_IS_ACCOUNT (gtk_tree_list_row_get_item (account_row)));
   g_object_unref (gtk_tree_list_row_get_item (account_row));

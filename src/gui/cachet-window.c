@@ -1032,6 +1032,8 @@ cachet_window_new (CachetApplication *application)
                            G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (cachet_application_get_sender (application), "send-failed",
                            G_CALLBACK (send_failed_cb), self, G_CONNECT_SWAPPED);
+  /* The mail already stored shows at once; the sync brings the rest. */
+  select_first_folder (self);
   update_message_list_page (self);
 
   sync_all (self);
