@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cachet-cli.h"
+#include "cachet-cli-smime.h"
 #include "cachet-mime.h"
 #include "cachet-paths.h"
 
@@ -28,6 +29,8 @@ static const char outbox_summary[] = N_("List, and send, the messages waiting in
 static const char flag_summary[] = N_("Mark messages as read or unread, flagged or not");
 static const char move_summary[] = N_("Move messages to another folder");
 static const char delete_summary[] = N_("Delete messages (to the trash first)");
+static const char smime_summary[] = N_("Sign and check S/MIME messages");
+static const char cert_summary[] = N_("Manage the certificates of correspondents and trusted authorities");
 static const char pending_summary[] = N_("List the changes waiting for the server, and those it refused");
 
 int
@@ -216,6 +219,7 @@ command_paths (int    argc,
 
 static const CachetCliCommand commands[] = {
   { "account", cachet_cli_account, account_summary },
+  { "cert", cachet_cli_cert, cert_summary },
   { "delete", cachet_cli_delete, delete_summary },
   { "flag", cachet_cli_flag, flag_summary },
   { "messages", cachet_cli_messages, messages_summary },
@@ -226,6 +230,7 @@ static const CachetCliCommand commands[] = {
   { "reindex", cachet_cli_reindex, reindex_summary },
   { "send", cachet_cli_send, send_summary },
   { "show", cachet_cli_show, show_summary },
+  { "smime", cachet_cli_smime, smime_summary },
   { "sync", cachet_cli_sync, sync_summary },
 };
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cachet-mime.h"
+#include "cachet-smime-context.h"
 
 G_DEFINE_QUARK (cachet-mime-error-quark, cachet_mime_error)
 
@@ -26,6 +27,8 @@ static gpointer
 init_once (gpointer data)
 {
   g_mime_init ();
+  /* After g_mime_init(), which registers GMime's own S/MIME backend. */
+  cachet_smime_context_register ();
   issues_by_serial = g_hash_table_new (NULL, NULL);
 
   return NULL;

@@ -1,0 +1,16 @@
+/* cachet-cli-smime.h
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+G_BEGIN_DECLS
+
+int cachet_cli_smime (int    argc,
+                      char **argv);
+int cachet_cli_cert  (int    argc,
+                      char **argv);
+
+G_END_DECLS

@@ -1,0 +1,490 @@
+/* cachet-smime.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "cachet-gmime-autocleanups.h"
+#include "cachet-mime.h"
+#include "cachet-smime.h"
+#include "cachet-smime-context.h"
+#include "cachet-smime-error.h"
+#include "cachet-smime-signed-data.h"
+
+/* The verdict on a whole message (docs/security.md §1): a message counts as
+ * signed only if its MIME root is the signed entity, so that nothing
+ * unsigned can be shown beside signed text; what is verified is exactly what
+ * is displayed (the first part of multipart/signed, or the content of an
+ * opaque signature); and the signer must be the single From address of an
+ * unambiguous header. */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMultipartSigned, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeApplicationPkcs7Mime, g_object_unref)
+
+/* Header oddities after which the From address cannot be trusted to be what
+ * every other program reads. */
+#define AMBIGUOUS_HEADER_ISSUES (CACHET_MIME_ISSUE_INVALID_HEADER_NAME |  \
+                                 CACHET_MIME_ISSUE_CONFLICTING_HEADER |   \
+                                 CACHET_MIME_ISSUE_INVALID_ADDRESS_LIST | \
+                                 CACHET_MIME_ISSUE_NUL_IN_HEADERS)
+
+static gboolean
+is_pkcs7_protocol (const char *type)
+{
+  return type != NULL && (g_ascii_strcasecmp (type, "application/pkcs7-signature") == 0 ||
+                          g_ascii_strcasecmp (type, "application/x-pkcs7-signature") == 0);
+}
+
+static gboolean
+is_smime_signed (GMimeObject *part)
+{
+  if (GMIME_IS_MULTIPART_SIGNED (part))
+    return is_pkcs7_protocol (g_mime_object_get_content_type_parameter (part, "protocol"));
+  if (GMIME_IS_APPLICATION_PKCS7_MIME (part))
+    return g_mime_application_pkcs7_mime_get_smime_type (GMIME_APPLICATION_PKCS7_MIME (part)) ==
+           GMIME_SECURE_MIME_TYPE_SIGNED_DATA;
+  return FALSE;
+}
+
+static CachetMimeWalkAction
+find_signed_part (GMimeObject *part,
+                  GMimeObject *parent,
+                  guint        index,
+                  guint        depth,
+                  gpointer     user_data)
+{
+  gboolean *found = user_data;
+
+  /* An attached message is displayed, and judged, on its own. */
+  if (GMIME_IS_MESSAGE_PART (part))
+    return CACHET_MIME_WALK_SKIP_CHILDREN;
+  if (is_smime_signed (part))
+    {
+      *found = TRUE;
+      return CACHET_MIME_WALK_STOP;
+    }
+  return CACHET_MIME_WALK_CONTINUE;
+}
+
+/* The part as it was signed: its bytes with CRLF line ends (RFC 8551
+ * §3.1.1), written the way GMime itself verifies multipart/signed. */
+static GBytes *
+canonical_bytes (GMimeObject *object)
+{
+  g_autoptr(GMimeStream) memory = g_mime_stream_mem_new ();
+  g_autoptr(GMimeStream) filtered = g_mime_stream_filter_new (memory);
+  g_autoptr(GMimeFilter) crlf = g_mime_filter_unix2dos_new (FALSE);
+  GByteArray *array;
+
+  g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), crlf);
+  if (g_mime_object_write_to_stream (object, NULL, filtered) < 0 ||
+      g_mime_stream_flush (filtered) < 0)
+    return NULL;
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (memory));
+  return g_bytes_new (array->data, array->len);
+}
+
+static GBytes *
+decoded_content (GMimeObject *object)
+{
+  g_autoptr(GMimeStream) memory = NULL;
+  GMimeDataWrapper *wrapper;
+  GByteArray *array;
+
+  if (!GMIME_IS_PART (object) || (wrapper = g_mime_part_get_content (GMIME_PART (object))) == NULL)
+    return NULL;
+  memory = g_mime_stream_mem_new ();
+  if (g_mime_data_wrapper_write_to_stream (wrapper, memory) < 0)
+    return NULL;
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (memory));
+  return g_bytes_new (array->data, array->len);
+}
+
+static CachetSignedData *
+read_signature (GMimeObject          *part,
+                CachetSecurityReport *report)
+{
+  g_autoptr(GBytes) der = decoded_content (part);
+  g_autoptr(GError) error = NULL;
+  CachetSignedData *signed_data;
+
+  if (der == NULL)
+    {
+      cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNREADABLE, NULL);
+      return NULL;
+    }
+  if ((signed_data = cachet_signed_data_new (der, &error)) == NULL)
+    cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNREADABLE, error->message);
+
+  return signed_data;
+}
+
+static void
+verify_detached (GMimeObject              *root,
+                 gnutls_x509_trust_list_t  anchors,
+                 CachetSecurityReport     *report)
+{
+  g_autoptr(CachetSignedData) signed_data = NULL;
+  g_autoptr(GBytes) content_bytes = NULL;
+  GMimeObject *content;
+
+  if (!is_smime_signed (root))
+    {
+      cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNSUPPORTED, NULL);
+      return;
+    }
+  if (g_mime_multipart_get_count (GMIME_MULTIPART (root)) != 2)
+    {
+      cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNREADABLE,
+                                         _("The signed message does not have exactly two parts."));
+      return;
+    }
+
+  content = g_mime_multipart_get_part (GMIME_MULTIPART (root), 0);
+  if ((signed_data = read_signature (g_mime_multipart_get_part (GMIME_MULTIPART (root), 1),
+                                     report)) == NULL)
+    return;
+  if ((content_bytes = canonical_bytes (content)) == NULL)
+    {
+      cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNREADABLE,
+                                         _("The signed part cannot be read."));
+      return;
+    }
+
+  cachet_security_report_set_signed (report, TRUE);
+  cachet_security_report_set_content (report, content);
+  cachet_signed_data_check (signed_data, content_bytes, anchors, report);
+}
+
+static void
+verify_opaque (GMimeObject              *root,
+               gnutls_x509_trust_list_t  anchors,
+               CachetSecurityReport     *report)
+{
+  g_autoptr(CachetSignedData) signed_data = NULL;
+  g_autoptr(GBytes) embedded = NULL;
+  g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GMimeParser) parser = NULL;
+  g_autoptr(GMimeObject) content = NULL;
+
+  switch (g_mime_application_pkcs7_mime_get_smime_type (GMIME_APPLICATION_PKCS7_MIME (root)))
+    {
+    case GMIME_SECURE_MIME_TYPE_SIGNED_DATA:
+      break;
+    case GMIME_SECURE_MIME_TYPE_ENVELOPED_DATA:
+      cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_ENCRYPTED, NULL);
+      return;
+    case GMIME_SECURE_MIME_TYPE_COMPRESSED_DATA:
+    case GMIME_SECURE_MIME_TYPE_CERTS_ONLY:
+    case GMIME_SECURE_MIME_TYPE_UNKNOWN:
+    default:
+      cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNSUPPORTED, NULL);
+      return;
+    }
+
+  if ((signed_data = read_signature (root, report)) == NULL)
+    return;
+
+  cachet_security_report_set_signed (report, TRUE);
+  cachet_signed_data_check (signed_data, NULL, anchors, report);
+
+  /* Only the verified content is ever displayed. */
+  if ((embedded = cachet_signed_data_dup_content (signed_data)) == NULL)
+    return;
+  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (embedded, NULL),
+                                              g_bytes_get_size (embedded));
+  parser = g_mime_parser_new_with_stream (stream);
+  if ((content = g_mime_parser_construct_part (parser, NULL)) == NULL)
+    cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNREADABLE,
+                                       _("The signed content cannot be read."));
+  else
+    cachet_security_report_set_content (report, content);
+}
+
+/* The addr-spec of the one From address, or %NULL if there is not exactly
+ * one From header with exactly one mailbox, or if the header block is
+ * ambiguous. */
+static char *
+single_sender (GMimeMessage *message)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
+  InternetAddressList *from;
+  InternetAddress *address;
+  const char *addr_spec;
+  guint from_headers = 0;
+
+  if (cachet_mime_message_get_issues (message) & AMBIGUOUS_HEADER_ISSUES)
+    return NULL;
+  for (int i = 0; i < g_mime_header_list_get_count (headers); i++)
+    {
+      const char *name = g_mime_header_get_name (g_mime_header_list_get_header_at (headers, i));
+
+      if (name != NULL && g_ascii_strcasecmp (name, "From") == 0)
+        from_headers++;
+    }
+  if (from_headers != 1)
+    return NULL;
+
+  from = g_mime_message_get_from (message);
+  if (from == NULL || internet_address_list_length (from) != 1)
+    return NULL;
+  address = internet_address_list_get_address (from, 0);
+  if (!INTERNET_ADDRESS_IS_MAILBOX (address))
+    return NULL;
+  addr_spec = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address));
+  if (addr_spec == NULL || strchr (addr_spec, '@') == NULL || strpbrk (addr_spec, " \t\r\n") != NULL)
+    return NULL;
+
+  return g_ascii_strdown (addr_spec, -1);
+}
+
+static void
+check_sender (GMimeMessage         *message,
+              CachetSecurityReport *report)
+{
+  CachetCertificate *signer = cachet_security_report_get_signer (report);
+  g_autofree char *sender = single_sender (message);
+
+  if (sender == NULL)
+    {
+      cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_SENDER_AMBIGUOUS, NULL);
+      return;
+    }
+  cachet_security_report_set_sender (report, sender);
+
+  if (!cachet_certificate_has_email_address (signer, sender))
+    {
+      const char * const *addresses = cachet_certificate_get_email_addresses (signer);
+      g_autofree char *signer_name = addresses[0] != NULL
+                                       ? g_strjoinv (", ", (GStrv) addresses)
+                                       : g_strdup (cachet_certificate_get_subject (signer));
+      g_autofree char *detail = g_strdup_printf (_("The message was signed by %s, not by its "
+                                                   "sender %s."), signer_name, sender);
+
+      cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_ADDRESS_MISMATCH, detail);
+    }
+}
+
+/**
+ * cachet_smime_verify_message:
+ * @message: a parsed message (cachet_mime_parse_message())
+ * @store: the user's certificates: its anchors are trusted, and the signer's
+ *   certificate of a valid message is kept in it
+ * @error: return location for a #GError
+ *
+ * Judges the S/MIME protection of @message. A bad signature is not an
+ * error: it is the report's verdict.
+ *
+ * Returns: (transfer full) (nullable): the report, or %NULL with
+ *   %CACHET_SMIME_ERROR_STORE if the trust anchors cannot be read
+ */
+CachetSecurityReport *
+cachet_smime_verify_message (GMimeMessage            *message,
+                             CachetCertificateStore  *store,
+                             GError                 **error)
+{
+  g_autoptr(CachetSecurityReport) report = cachet_security_report_new ();
+  GMimeObject *root;
+  gnutls_x509_trust_list_t anchors;
+  gboolean partly_signed = FALSE;
+
+  g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
+  g_return_val_if_fail (CACHET_IS_CERTIFICATE_STORE (store), NULL);
+
+  if ((root = g_mime_message_get_mime_part (message)) == NULL)
+    return g_steal_pointer (&report);
+  if (GMIME_IS_MULTIPART_SIGNED (root) || GMIME_IS_APPLICATION_PKCS7_MIME (root))
+    {
+      if ((anchors = cachet_certificate_store_new_trust_list (store, error)) == NULL)
+        return NULL;
+      if (GMIME_IS_MULTIPART_SIGNED (root))
+        verify_detached (root, anchors, report);
+      else
+        verify_opaque (root, anchors, report);
+      gnutls_x509_trust_list_deinit (anchors, 1);
+    }
+  else
+    {
+      cachet_mime_walk (root, find_signed_part, &partly_signed);
+      if (partly_signed)
+        cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_PARTLY_SIGNED, NULL);
+    }
+
+  if (cachet_security_report_get_signer (report) != NULL)
+    check_sender (message, report);
+
+  /* Collected only from mail whose signature holds up entirely, so that no
+   * forged message plants a certificate for someone else's address. */
+  if (cachet_security_report_get_verdict (report) == CACHET_SECURITY_VERDICT_VALID)
+    {
+      g_autoptr(GError) store_error = NULL;
+
+      if (!cachet_certificate_store_add_correspondent (store, cachet_security_report_get_signer (report),
+                                                       &store_error))
+        g_warning ("Cannot keep the signer’s certificate: %s", store_error->message);
+    }
+
+  return g_steal_pointer (&report);
+}
+
+static void
+verify_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  g_autoptr(GMimeMessage) message = NULL;
+  GError *error = NULL;
+  CachetSecurityReport *report = NULL;
+
+  message = cachet_mime_parse_message (task_data, &error);
+  if (message == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  report = cachet_smime_verify_message (message, CACHET_CERTIFICATE_STORE (source_object), &error);
+  if (report != NULL)
+    g_task_return_pointer (task, report, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * cachet_smime_verify_async:
+ * @store: the user's certificates
+ * @raw_message: the message as stored (RFC 5322 bytes)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the report
+ * @user_data: data for @callback
+ *
+ * Parses and verifies a stored message off the main thread: what the window
+ * calls before drawing the security banner.
+ */
+void
+cachet_smime_verify_async (CachetCertificateStore *store,
+                           GBytes                 *raw_message,
+                           GCancellable           *cancellable,
+                           GAsyncReadyCallback     callback,
+                           gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CACHET_IS_CERTIFICATE_STORE (store));
+  g_return_if_fail (raw_message != NULL);
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cachet_smime_verify_async);
+  g_task_set_task_data (task, g_bytes_ref (raw_message), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, verify_thread);
+}
+
+/**
+ * cachet_smime_verify_finish:
+ *
+ * Returns: (transfer full) (nullable): the report, or %NULL with an error
+ *   (the message cannot be parsed, the store cannot be read, cancelled)
+ */
+CachetSecurityReport *
+cachet_smime_verify_finish (CachetCertificateStore  *store,
+                            GAsyncResult            *result,
+                            GError                 **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static GMimeObject *
+sign_opaque (CachetSmimeIdentity  *identity,
+             GMimeObject          *entity,
+             GError              **error)
+{
+  g_autoptr(GBytes) content = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GMimeDataWrapper) wrapper = NULL;
+  g_autoptr(GMimeApplicationPkcs7Mime) part = NULL;
+
+  g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
+  if ((content = canonical_bytes (entity)) == NULL)
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
+                           _("The message to sign could not be read."));
+      return NULL;
+    }
+  if ((signature = cachet_signed_data_sign (identity, content, FALSE, error)) == NULL)
+    return NULL;
+
+  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (signature, NULL),
+                                              g_bytes_get_size (signature));
+  wrapper = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+  part = g_mime_application_pkcs7_mime_new (GMIME_SECURE_MIME_TYPE_SIGNED_DATA);
+  g_mime_part_set_content (GMIME_PART (part), wrapper);
+  g_mime_part_set_content_encoding (GMIME_PART (part), GMIME_CONTENT_ENCODING_BASE64);
+
+  return GMIME_OBJECT (g_steal_pointer (&part));
+}
+
+/**
+ * cachet_smime_sign_message:
+ * @message: a message being sent; its body is replaced by the signed body
+ * @identity: who signs
+ * @mode: detached (the default for mail) or opaque
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE once @message is signed; %FALSE with an error and @message
+ *   unchanged
+ */
+gboolean
+cachet_smime_sign_message (GMimeMessage         *message,
+                           CachetSmimeIdentity  *identity,
+                           CachetSmimeSignMode   mode,
+                           GError              **error)
+{
+  GMimeObject *entity;
+  g_autoptr(GMimeObject) signed_entity = NULL;
+
+  g_return_val_if_fail (GMIME_IS_MESSAGE (message), FALSE);
+  g_return_val_if_fail (CACHET_IS_SMIME_IDENTITY (identity), FALSE);
+
+  if ((entity = g_mime_message_get_mime_part (message)) == NULL)
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
+                           _("The message has no body to sign."));
+      return FALSE;
+    }
+
+  if (mode == CACHET_SMIME_SIGN_OPAQUE)
+    {
+      signed_entity = sign_opaque (identity, entity, error);
+    }
+  else
+    {
+      g_autoptr(CachetSmimeContext) context = cachet_smime_context_new (NULL);
+      CachetCertificate *certificate = cachet_smime_identity_get_certificate (identity);
+
+      cachet_smime_context_set_identity (context, identity);
+      signed_entity = GMIME_OBJECT (g_mime_multipart_signed_sign (GMIME_CRYPTO_CONTEXT (context),
+                                                                  entity,
+                                                                  cachet_certificate_get_fingerprint (certificate),
+                                                                  error));
+      /* GMime names the signature smime.p7m; RFC 8551 §3.4.3.2 says .p7s. */
+      if (signed_entity != NULL)
+        g_mime_part_set_filename (GMIME_PART (g_mime_multipart_get_part (GMIME_MULTIPART (signed_entity),
+                                                                         GMIME_MULTIPART_SIGNED_SIGNATURE)),
+                                  "smime.p7s");
+    }
+  if (signed_entity == NULL)
+    return FALSE;
+
+  g_mime_message_set_mime_part (message, signed_entity);
+  return TRUE;
+}
