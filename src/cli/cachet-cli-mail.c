@@ -329,6 +329,9 @@ cachet_cli_sync (int    argc,
           g_print (_("%s: %u folders, %u new messages, %u removed, %u with new flags\n"),
                    cachet_account_get_name (account), report.folders, report.added,
                    report.removed, report.flags_changed);
+          if (report.replayed > 0 || report.failed_actions > 0)
+            g_print (_("%s: %u changes made here reached the server, %u were refused (see “cachet-cli pending”)\n"),
+                     cachet_account_get_name (account), report.replayed, report.failed_actions);
           continue;
         }
       json_builder_begin_object (builder);

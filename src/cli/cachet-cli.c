@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cachet-cli.h"
+#include "cachet-cli-labs.h"
 #include "cachet-cli-smime.h"
 #include "cachet-mime.h"
 #include "cachet-paths.h"
@@ -31,6 +32,7 @@ static const char move_summary[] = N_("Move messages to another folder");
 static const char delete_summary[] = N_("Delete messages (to the trash first)");
 static const char smime_summary[] = N_("Sign and check S/MIME messages");
 static const char cert_summary[] = N_("Manage the certificates of correspondents and trusted authorities");
+static const char labs_summary[] = N_("Import lab results into the patients’ folders");
 static const char pending_summary[] = N_("List the changes waiting for the server, and those it refused");
 
 int
@@ -222,6 +224,7 @@ static const CachetCliCommand commands[] = {
   { "cert", cachet_cli_cert, cert_summary },
   { "delete", cachet_cli_delete, delete_summary },
   { "flag", cachet_cli_flag, flag_summary },
+  { "labs", cachet_cli_labs, labs_summary },
   { "messages", cachet_cli_messages, messages_summary },
   { "move", cachet_cli_move, move_summary },
   { "outbox", cachet_cli_outbox, outbox_summary },

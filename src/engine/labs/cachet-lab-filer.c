@@ -1,0 +1,1345 @@
+/* cachet-lab-filer.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cachet-lab-filer.h"
+#include "cachet-lab-parser.h"
+#include "cachet-lab-render.h"
+#include "cachet-labs-error.h"
+#include "cachet-paths.h"
+
+/* Files lab results where people and practice software find them, losing
+ * nothing and filing nothing twice:
+ *
+ *   <archive>/_originals/<hash>-<name>       every file received, unchanged
+ *   <archive>/<NOM Prénom (date)>/<date>_<lab>_<id>.html|.pdf|.<ext>
+ *   <archive>/_unconfirmed/<NOM Prénom (date)>/…   waiting for the user
+ *   <archive>/_unrecognised/<hash>-<name>, + .reason.txt
+ *   <inbox>/<hash>-<name>                     for the practice software
+ *
+ * Every write goes to a temporary file that is synced, then renamed without
+ * replacing anything, then the directory is synced. Names are deterministic
+ * and an existing file with the same bytes is reused, so an import that was
+ * killed half-way and run again writes no second copy; the journal commits
+ * after the files, in one transaction. */
+
+#define BUSY_TIMEOUT_MS   10000
+#define MAX_SUFFIX        1000
+#define MAX_NAME_CHARS    80
+#define HASH_PREFIX_CHARS 16
+
+#define TEMPORARY_PREFIX ".cachet-import-"
+#define ORIGINALS_DIR    "_originals"
+#define UNCONFIRMED_DIR  "_unconfirmed"
+#define UNRECOGNISED_DIR "_unrecognised"
+
+struct _CachetLabFiler
+{
+  GObject parent_instance;
+
+  sqlite3 *db;
+  GMutex lock;
+  char *archive_dir;
+  char *inbox_dir;
+  GHashTable *sender_charsets;
+};
+
+G_DEFINE_FINAL_TYPE (CachetLabFiler, cachet_lab_filer, G_TYPE_OBJECT)
+
+static const char schema[] =
+  "CREATE TABLE IF NOT EXISTS files ("
+  "  id INTEGER PRIMARY KEY,"
+  "  sha256 TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  format TEXT NOT NULL,"
+  "  imported_at INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS patients ("
+  "  id INTEGER PRIMARY KEY,"
+  "  ins TEXT NOT NULL UNIQUE,"
+  "  match_key TEXT NOT NULL,"
+  "  display_name TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS patients_match_key ON patients (match_key);"
+  "CREATE TABLE IF NOT EXISTS reports ("
+  "  id INTEGER PRIMARY KEY,"
+  "  file_id INTEGER NOT NULL REFERENCES files (id),"
+  "  business_key TEXT,"
+  "  results_digest TEXT,"
+  "  status TEXT NOT NULL,"
+  "  patient_id INTEGER REFERENCES patients (id),"
+  "  candidate_id INTEGER REFERENCES patients (id),"
+  "  related_id INTEGER REFERENCES reports (id),"
+  "  patient_name TEXT,"
+  "  lab TEXT,"
+  "  report_id TEXT,"
+  "  report_date TEXT,"
+  "  folder TEXT,"
+  "  original_path TEXT,"
+  "  report_files TEXT,"
+  "  reason TEXT);"
+  "CREATE INDEX IF NOT EXISTS reports_business_key ON reports (business_key);"
+  "CREATE INDEX IF NOT EXISTS reports_report_id ON reports (report_id);";
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static gboolean
+set_journal_error (GError     **error,
+                   sqlite3     *db)
+{
+  g_set_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_JOURNAL,
+               _("The lab import journal cannot be updated (%s); check the disk and try again"),
+               sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+set_file_error (GError     **error,
+                int          saved_errno,
+                const char  *path)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _("Cannot write “%s”: %s; check that the folder is writable and the disk not full"),
+               path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+static sqlite3_stmt *
+prepare (CachetLabFiler  *self,
+         const char      *sql,
+         GError         **error)
+{
+  sqlite3_stmt *statement = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &statement, NULL) != SQLITE_OK)
+    {
+      set_journal_error (error, self->db);
+      return NULL;
+    }
+  return statement;
+}
+
+static gboolean
+execute (CachetLabFiler  *self,
+         const char      *sql,
+         GError         **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return set_journal_error (error, self->db);
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *statement,
+           int           index,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (statement, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (statement, index);
+}
+
+static void
+bind_id (sqlite3_stmt *statement,
+         int           index,
+         gint64        id)
+{
+  if (id > 0)
+    sqlite3_bind_int64 (statement, index, id);
+  else
+    sqlite3_bind_null (statement, index);
+}
+
+/* Runs a one-row query; returns the first column, 0 when there is no row. */
+static gint64
+query_id (CachetLabFiler  *self,
+          const char      *sql,
+          const char      *text,
+          GError         **error)
+{
+  g_autoptr(sqlite3_stmt) statement = prepare (self, sql, error);
+  int rc;
+
+  if (statement == NULL)
+    return -1;
+  bind_text (statement, 1, text);
+  rc = sqlite3_step (statement);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (statement, 0);
+  if (rc != SQLITE_DONE)
+    {
+      set_journal_error (error, self->db);
+      return -1;
+    }
+  return 0;
+}
+
+/* ---- Durable files ---------------------------------------------------- */
+
+static gboolean
+fsync_directory (const char  *path,
+                 GError     **error)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return set_file_error (error, errno, path);
+  /* Some file systems cannot sync a directory: the file itself is synced. */
+  if (fsync (fd) != 0 && errno != EINVAL)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      return set_file_error (error, saved_errno, path);
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+ensure_directory (const char  *path,
+                  GError     **error)
+{
+  g_autofree char *parent = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    return set_file_error (error, errno, path);
+  /* The new directory entry must survive a crash like the files in it. */
+  parent = g_path_get_dirname (path);
+  return fsync_directory (path, error) && fsync_directory (parent, error);
+}
+
+static gboolean
+has_same_bytes (const char *path,
+                GBytes     *bytes)
+{
+  g_autofree char *contents = NULL;
+  gsize size = 0;
+  GStatBuf status;
+
+  if (g_lstat (path, &status) != 0 || !S_ISREG (status.st_mode)
+      || (gsize) status.st_size != g_bytes_get_size (bytes))
+    return FALSE;
+  if (!g_file_get_contents (path, &contents, &size, NULL))
+    return FALSE;
+  return size == g_bytes_get_size (bytes)
+         && (size == 0 || memcmp (contents, g_bytes_get_data (bytes, NULL), size) == 0);
+}
+
+static gboolean
+write_all (int            fd,
+           GBytes        *bytes,
+           const char    *path,
+           GError       **error)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+
+  while (size > 0)
+    {
+      ssize_t written = write (fd, data, size);
+
+      if (written < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return set_file_error (error, errno, path);
+        }
+      data += written;
+      size -= (gsize) written;
+    }
+  return TRUE;
+}
+
+/* Moves @from to @to unless @to exists; FALSE with errno EEXIST when it
+ * does. Without RENAME_NOREPLACE (some network file systems) a hard link
+ * gives the same guarantee. */
+static gboolean
+rename_no_replace (const char *from,
+                   const char *to)
+{
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return TRUE;
+  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+    return FALSE;
+  if (link (from, to) != 0)
+    return FALSE;
+  g_unlink (from);
+  return TRUE;
+}
+
+/* An import killed while writing leaves its temporary file behind. Only
+ * an import holding the journal's write lock writes temporary files, and
+ * this one holds it: any found now is litter. */
+static void
+remove_stale_temporaries (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      if (g_str_has_prefix (name, TEMPORARY_PREFIX))
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+
+          g_unlink (path);
+        }
+    }
+}
+
+/* Writes @bytes as <dir>/<stem>.<extension>, or <stem>-2.<extension>… if
+ * another file holds the name; reuses a file that already has these bytes.
+ * Returns the path. */
+static char *
+write_unique (const char  *dir,
+              const char  *stem,
+              const char  *extension,
+              GBytes      *bytes,
+              GError     **error)
+{
+  if (!ensure_directory (dir, error))
+    return NULL;
+  remove_stale_temporaries (dir);
+
+  for (guint attempt = 1; attempt <= MAX_SUFFIX; attempt++)
+    {
+      g_autofree char *name = attempt == 1 ? g_strdup_printf ("%s.%s", stem, extension)
+                                           : g_strdup_printf ("%s-%u.%s", stem, attempt, extension);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *temporary = NULL;
+      int fd;
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        {
+          if (has_same_bytes (path, bytes))
+            return g_steal_pointer (&path);
+          continue;
+        }
+
+      temporary = g_build_filename (dir, TEMPORARY_PREFIX "XXXXXX", NULL);
+      fd = g_mkstemp_full (temporary, O_WRONLY | O_CLOEXEC, 0600);
+      if (fd < 0)
+        {
+          set_file_error (error, errno, dir);
+          return NULL;
+        }
+      if (!write_all (fd, bytes, path, error))
+        {
+          close (fd);
+          g_unlink (temporary);
+          return NULL;
+        }
+      if (fsync (fd) != 0 || close (fd) != 0)
+        {
+          set_file_error (error, errno, path);
+          g_unlink (temporary);
+          return NULL;
+        }
+      if (!rename_no_replace (temporary, path))
+        {
+          int saved_errno = errno;
+
+          g_unlink (temporary);
+          /* Someone wrote the name meanwhile. */
+          if (saved_errno == EEXIST)
+            {
+              if (has_same_bytes (path, bytes))
+                return g_steal_pointer (&path);
+              continue;
+            }
+          set_file_error (error, saved_errno, path);
+          return NULL;
+        }
+      if (!fsync_directory (dir, error))
+        return NULL;
+      return g_steal_pointer (&path);
+    }
+
+  g_set_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_TOO_LARGE,
+               _("Too many files named “%s” in “%s”; tidy the folder and import again"), stem, dir);
+  return NULL;
+}
+
+/* One path component from text a lab wrote: no separators, controls or
+ * characters Windows shares refuse, no leading dot, bounded. */
+static char *
+safe_component (const char *text,
+                const char *fallback)
+{
+  g_autoptr(GString) safe = g_string_new (NULL);
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  guint count = 0;
+
+  for (const char *p = valid; *p != '\0' && count < MAX_NAME_CHARS; p = g_utf8_next_char (p), count++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || (c < 0x80 && strchr ("/\\:*?\"<>|", (int) c) != NULL)
+          || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+        g_string_append_c (safe, '_');
+      else
+        g_string_append_unichar (safe, c);
+    }
+  while (safe->len > 0 && (safe->str[safe->len - 1] == '.' || safe->str[safe->len - 1] == ' '))
+    g_string_truncate (safe, safe->len - 1);
+  while (safe->len > 0 && (safe->str[0] == '.' || safe->str[0] == ' '))
+    g_string_erase (safe, 0, 1);
+  if (safe->len == 0)
+    g_string_assign (safe, fallback);
+  return g_string_free (g_steal_pointer (&safe), FALSE);
+}
+
+/* ---- The filer -------------------------------------------------------- */
+
+static void
+cachet_lab_filer_finalize (GObject *object)
+{
+  CachetLabFiler *self = CACHET_LAB_FILER (object);
+
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_mutex_clear (&self->lock);
+  g_clear_pointer (&self->archive_dir, g_free);
+  g_clear_pointer (&self->inbox_dir, g_free);
+  g_clear_pointer (&self->sender_charsets, g_hash_table_unref);
+
+  G_OBJECT_CLASS (cachet_lab_filer_parent_class)->finalize (object);
+}
+
+static void
+cachet_lab_filer_class_init (CachetLabFilerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cachet_lab_filer_finalize;
+}
+
+static void
+cachet_lab_filer_init (CachetLabFiler *self)
+{
+  g_mutex_init (&self->lock);
+  self->sender_charsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/**
+ * cachet_lab_filer_dup_default_journal:
+ *
+ * Returns: (transfer full): where the import journal lives, under the XDG
+ *   data directory
+ */
+char *
+cachet_lab_filer_dup_default_journal (void)
+{
+  return g_build_filename (cachet_paths_get_data_dir (), "labs", "journal.sqlite", NULL);
+}
+
+/**
+ * cachet_lab_filer_dup_default_archive:
+ *
+ * Returns: (transfer full): the per-patient archive used when the user
+ *   chose none
+ */
+char *
+cachet_lab_filer_dup_default_archive (void)
+{
+  return g_build_filename (cachet_paths_get_data_dir (), "labs", "archive", NULL);
+}
+
+/**
+ * cachet_lab_filer_new:
+ * @journal_path: the SQLite import journal, created if missing
+ * @archive_dir: the root of the per-patient archive
+ * @inbox_dir: (nullable): the practice software's inbox folder, which gets
+ *   a copy of every new original file
+ *
+ * Returns: (transfer full) (nullable): the filer, or %NULL if the journal
+ *   cannot be opened
+ */
+CachetLabFiler *
+cachet_lab_filer_new (const char  *journal_path,
+                      const char  *archive_dir,
+                      const char  *inbox_dir,
+                      GError     **error)
+{
+  g_autoptr(CachetLabFiler) self = g_object_new (CACHET_TYPE_LAB_FILER, NULL);
+  g_autofree char *journal_dir = g_path_get_dirname (journal_path);
+
+  g_return_val_if_fail (journal_path != NULL, NULL);
+  g_return_val_if_fail (archive_dir != NULL, NULL);
+
+  self->archive_dir = g_canonicalize_filename (archive_dir, NULL);
+  self->inbox_dir = inbox_dir != NULL ? g_canonicalize_filename (inbox_dir, NULL) : NULL;
+  if (!ensure_directory (journal_dir, error))
+    return NULL;
+  if (sqlite3_open_v2 (journal_path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+    {
+      set_journal_error (error, self->db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  if (!execute (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", error)
+      || !execute (self, schema, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+const char *
+cachet_lab_filer_get_archive_dir (CachetLabFiler *self)
+{
+  g_return_val_if_fail (CACHET_IS_LAB_FILER (self), NULL);
+  return self->archive_dir;
+}
+
+/**
+ * cachet_lab_filer_set_sender_charset:
+ * @sender: the sender's address
+ * @charset: (nullable): the charset the sender's text files are in, or
+ *   %NULL to detect it again
+ *
+ * Overrides charset detection for one sender whose files are misread.
+ */
+void
+cachet_lab_filer_set_sender_charset (CachetLabFiler *self,
+                                     const char     *sender,
+                                     const char     *charset)
+{
+  g_return_if_fail (CACHET_IS_LAB_FILER (self));
+  g_return_if_fail (sender != NULL);
+
+  g_mutex_lock (&self->lock);
+  if (charset != NULL)
+    g_hash_table_replace (self->sender_charsets, g_ascii_strdown (sender, -1), g_strdup (charset));
+  else
+    {
+      g_autofree char *key = g_ascii_strdown (sender, -1);
+
+      g_hash_table_remove (self->sender_charsets, key);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+typedef struct
+{
+  const char *file_name;
+  const char *format;
+  const char *hash;
+  const char *stem;
+  const char *extension;
+  gint64      file_id;
+  gint64      imported_at;
+} ImportFile;
+
+static CachetLabJournalEntry *
+record_report (CachetLabFiler              *self,
+               const ImportFile            *file,
+               const CachetLabEntryFields  *fields,
+               const char                  *business_key,
+               const char                  *digest,
+               gint64                       patient_id,
+               gint64                       candidate_id,
+               GError                     **error)
+{
+  g_autoptr(sqlite3_stmt) insert = prepare (self,
+    "INSERT INTO reports (file_id, business_key, results_digest, status, patient_id, candidate_id,"
+    " related_id, patient_name, lab, report_id, report_date, folder, original_path, reason, report_files)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", error);
+  g_autofree char *files = fields->files != NULL ? g_strjoinv ("\n", (GStrv) fields->files) : NULL;
+  CachetLabEntryFields recorded = *fields;
+
+  if (insert == NULL)
+    return NULL;
+  sqlite3_bind_int64 (insert, 1, file->file_id);
+  bind_text (insert, 2, business_key);
+  bind_text (insert, 3, digest);
+  bind_text (insert, 4, cachet_lab_entry_status_to_string (fields->status));
+  bind_id (insert, 5, patient_id);
+  bind_id (insert, 6, candidate_id);
+  bind_id (insert, 7, fields->related_id);
+  bind_text (insert, 8, fields->patient);
+  bind_text (insert, 9, fields->lab);
+  bind_text (insert, 10, fields->report_id);
+  bind_text (insert, 11, fields->date);
+  bind_text (insert, 12, fields->folder);
+  bind_text (insert, 13, fields->original_path);
+  bind_text (insert, 14, fields->reason);
+  bind_text (insert, 15, files);
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    {
+      set_journal_error (error, self->db);
+      return NULL;
+    }
+  recorded.id = sqlite3_last_insert_rowid (self->db);
+  recorded.candidate_id = candidate_id;
+  recorded.file_name = file->file_name;
+  recorded.format = file->format;
+  recorded.imported_at = file->imported_at;
+  return cachet_lab_journal_entry_new (&recorded);
+}
+
+static gint64
+record_file (CachetLabFiler  *self,
+             const ImportFile *file,
+             gsize            size,
+             GError         **error)
+{
+  g_autoptr(sqlite3_stmt) insert = prepare (self,
+    "INSERT INTO files (sha256, name, size, format, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+
+  if (insert == NULL)
+    return -1;
+  bind_text (insert, 1, file->hash);
+  bind_text (insert, 2, file->file_name);
+  sqlite3_bind_int64 (insert, 3, (sqlite3_int64) size);
+  bind_text (insert, 4, file->format);
+  sqlite3_bind_int64 (insert, 5, file->imported_at);
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    {
+      set_journal_error (error, self->db);
+      return -1;
+    }
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+static GPtrArray *
+file_unrecognised (CachetLabFiler  *self,
+                   ImportFile      *file,
+                   GBytes          *bytes,
+                   const GError    *reason,
+                   GError         **error)
+{
+  g_autofree char *dir = g_build_filename (self->archive_dir, UNRECOGNISED_DIR, NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *reason_stem = NULL;
+  g_autofree char *reason_path = NULL;
+  g_autofree char *reason_text = g_strdup_printf ("%s\n", reason->message);
+  g_autoptr(GBytes) reason_bytes = g_bytes_new (reason_text, strlen (reason_text));
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  CachetLabEntryFields fields = {
+    .status = CACHET_LAB_ENTRY_STATUS_UNRECOGNISED,
+    .folder = dir,
+    .reason = reason->message,
+  };
+  CachetLabJournalEntry *entry;
+
+  if ((path = write_unique (dir, file->stem, file->extension, bytes, error)) == NULL)
+    return NULL;
+  reason_stem = g_path_get_basename (path);
+  if ((reason_path = write_unique (dir, reason_stem, "reason.txt", reason_bytes, error)) == NULL)
+    return NULL;
+  fields.original_path = path;
+  if ((file->file_id = record_file (self, file, g_bytes_get_size (bytes), error)) < 0)
+    return NULL;
+  if ((entry = record_report (self, file, &fields, NULL, NULL, 0, 0, error)) == NULL)
+    return NULL;
+  g_ptr_array_add (entries, entry);
+  return g_steal_pointer (&entries);
+}
+
+/* A qualified INS names one patient for certain; anything weaker gives at
+ * most a candidate for the user to confirm. */
+static gboolean
+match_patient (CachetLabFiler    *self,
+               CachetLabPatient  *patient,
+               gint64            *patient_id,
+               gint64            *candidate_id,
+               GError           **error)
+{
+  g_autofree char *match_key = cachet_lab_patient_dup_match_key (patient);
+  g_autofree char *display = cachet_lab_patient_dup_display_name (patient);
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  const char *ins = cachet_lab_patient_get_ins (patient);
+
+  *patient_id = 0;
+  *candidate_id = 0;
+  if (!cachet_lab_patient_get_ins_qualified (patient))
+    {
+      *candidate_id = query_id (self, "SELECT id FROM patients WHERE match_key = ?1 ORDER BY id LIMIT 1",
+                                match_key, error);
+      return *candidate_id >= 0;
+    }
+
+  if ((*patient_id = query_id (self, "SELECT id FROM patients WHERE ins = ?1", ins, error)) != 0)
+    return *patient_id > 0;
+  if ((insert = prepare (self, "INSERT INTO patients (ins, match_key, display_name) VALUES (?1, ?2, ?3)", error)) == NULL)
+    return FALSE;
+  bind_text (insert, 1, ins);
+  bind_text (insert, 2, match_key);
+  bind_text (insert, 3, display);
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    return set_journal_error (error, self->db);
+  *patient_id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+/* The latest recorded version of the same report, and its results. */
+static gint64
+find_previous_version (CachetLabFiler   *self,
+                       const char       *business_key,
+                       char            **digest,
+                       GError          **error)
+{
+  g_autoptr(sqlite3_stmt) query = prepare (self,
+    "SELECT id, results_digest FROM reports WHERE business_key = ?1"
+    " AND status IN ('filed', 'pending', 'replaced') ORDER BY id DESC LIMIT 1", error);
+  int rc;
+
+  *digest = NULL;
+  if (query == NULL)
+    return -1;
+  bind_text (query, 1, business_key);
+  rc = sqlite3_step (query);
+  if (rc == SQLITE_ROW)
+    {
+      *digest = g_strdup ((const char *) sqlite3_column_text (query, 1));
+      return sqlite3_column_int64 (query, 0);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_journal_error (error, self->db);
+      return -1;
+    }
+  return 0;
+}
+
+/* Writes the report's page, its PDF and (for a file of one report) the
+ * original into @folder. Returns the paths written, page first. */
+static GStrv
+write_report_files (CachetLabReport  *report,
+                    const ImportFile *file,
+                    gboolean          single_report,
+                    const char       *folder,
+                    GError          **error)
+{
+  const char *sampling = cachet_lab_report_get_sampling_date (report);
+  const char *date = sampling != NULL ? sampling : cachet_lab_report_get_report_date (report);
+  g_autofree char *day = date != NULL ? g_strndup (date, 10) : g_strdup ("undated");
+  g_autofree char *lab = safe_component (cachet_lab_report_get_lab (report), "lab");
+  g_autofree char *short_hash = g_strndup (file->hash, HASH_PREFIX_CHARS);
+  g_autofree char *id = safe_component (cachet_lab_report_get_report_id (report), short_hash);
+  g_autofree char *stem = g_strdup_printf ("%s_%s_%s", day, lab, id);
+  g_autofree char *html = cachet_lab_render_html (report);
+  g_autoptr(GBytes) html_bytes = g_bytes_new (html, strlen (html));
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  GBytes *pdf = cachet_lab_report_get_pdf (report);
+  char *path;
+
+  if ((path = write_unique (folder, stem, "html", html_bytes, error)) == NULL)
+    return NULL;
+  g_ptr_array_add (paths, path);
+  if (pdf != NULL)
+    {
+      if ((path = write_unique (folder, stem, "pdf", pdf, error)) == NULL)
+        return NULL;
+      g_ptr_array_add (paths, path);
+    }
+  /* A file with several patients is not copied into each patient's folder:
+   * it would show one patient's results in another's. */
+  if (single_report)
+    {
+      if ((path = write_unique (folder, stem, file->extension, cachet_lab_report_get_original (report), error)) == NULL)
+        return NULL;
+      g_ptr_array_add (paths, path);
+    }
+  g_ptr_array_add (paths, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&paths), FALSE);
+}
+
+static char *
+folder_for (CachetLabFiler   *self,
+            CachetLabPatient *patient,
+            gboolean          confirmed)
+{
+  g_autofree char *display = cachet_lab_patient_dup_display_name (patient);
+  g_autofree char *name = safe_component (display, _("Unknown patient"));
+
+  return confirmed ? g_build_filename (self->archive_dir, name, NULL)
+                   : g_build_filename (self->archive_dir, UNCONFIRMED_DIR, name, NULL);
+}
+
+static CachetLabJournalEntry *
+file_report (CachetLabFiler    *self,
+             ImportFile        *file,
+             CachetLabReport   *report,
+             gboolean           single_report,
+             const char        *original_path,
+             GError           **error)
+{
+  CachetLabPatient *patient = cachet_lab_report_get_patient (report);
+  g_autofree char *business_key = cachet_lab_report_dup_business_key (report);
+  g_autofree char *digest = cachet_lab_report_dup_results_digest (report);
+  g_autofree char *previous_digest = NULL;
+  g_autofree char *display = cachet_lab_patient_dup_display_name (patient);
+  g_autofree char *folder = NULL;
+  const char *sampling = cachet_lab_report_get_sampling_date (report);
+  CachetLabEntryFields fields = {
+    .patient = display,
+    .lab = cachet_lab_report_get_lab (report),
+    .report_id = cachet_lab_report_get_report_id (report),
+    .date = sampling != NULL ? sampling : cachet_lab_report_get_report_date (report),
+    .original_path = original_path,
+  };
+  g_auto(GStrv) files = NULL;
+  gint64 previous;
+  gint64 patient_id;
+  gint64 candidate_id;
+
+  if ((previous = find_previous_version (self, business_key, &previous_digest, error)) < 0)
+    return NULL;
+  if (previous > 0 && g_strcmp0 (previous_digest, digest) == 0)
+    {
+      fields.status = CACHET_LAB_ENTRY_STATUS_DUPLICATE;
+      fields.related_id = previous;
+      return record_report (self, file, &fields, business_key, digest, 0, 0, error);
+    }
+  /* A correction names the report it replaces; a partial report completed
+   * later only shares the business key. */
+  if (previous == 0 && cachet_lab_report_get_replaces (report) != NULL
+      && (previous = query_id (self, "SELECT id FROM reports WHERE report_id = ?1 AND status IN ('filed', 'pending')"
+                                     " ORDER BY id DESC LIMIT 1",
+                               cachet_lab_report_get_replaces (report), error)) < 0)
+    return NULL;
+  fields.related_id = previous;
+
+  if (!match_patient (self, patient, &patient_id, &candidate_id, error))
+    return NULL;
+  fields.status = patient_id > 0 ? CACHET_LAB_ENTRY_STATUS_FILED : CACHET_LAB_ENTRY_STATUS_PENDING;
+  folder = folder_for (self, patient, patient_id > 0);
+  fields.folder = folder;
+  if ((files = write_report_files (report, file, single_report, folder, error)) == NULL)
+    return NULL;
+  fields.files = (const char * const *) files;
+
+  if (previous > 0)
+    {
+      g_autoptr(sqlite3_stmt) update = prepare (self, "UPDATE reports SET status = 'replaced' WHERE id = ?1", error);
+
+      if (update == NULL)
+        return NULL;
+      sqlite3_bind_int64 (update, 1, previous);
+      if (sqlite3_step (update) != SQLITE_DONE)
+        {
+          set_journal_error (error, self->db);
+          return NULL;
+        }
+    }
+  return record_report (self, file, &fields, business_key, digest, patient_id, candidate_id, error);
+}
+
+static GPtrArray *
+import_parsed (CachetLabFiler  *self,
+               ImportFile      *file,
+               GBytes          *bytes,
+               GPtrArray       *reports,
+               GBytes          *pdf,
+               GError         **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *originals = g_build_filename (self->archive_dir, ORIGINALS_DIR, NULL);
+  g_autofree char *original_path = NULL;
+  gboolean any_new = FALSE;
+
+  if ((original_path = write_unique (originals, file->stem, file->extension, bytes, error)) == NULL)
+    return NULL;
+  if ((file->file_id = record_file (self, file, g_bytes_get_size (bytes), error)) < 0)
+    return NULL;
+
+  for (guint i = 0; i < reports->len; i++)
+    {
+      CachetLabReport *report = g_ptr_array_index (reports, i);
+      CachetLabJournalEntry *entry;
+
+      if (pdf != NULL && cachet_lab_report_get_pdf (report) == NULL)
+        cachet_lab_report_set_pdf (report, pdf);
+      entry = file_report (self, file, report, reports->len == 1, original_path, error);
+
+      if (entry == NULL)
+        return NULL;
+      any_new = any_new || cachet_lab_journal_entry_get_status (entry) != CACHET_LAB_ENTRY_STATUS_DUPLICATE;
+      g_ptr_array_add (entries, entry);
+    }
+
+  /* The practice software gets each new file once, as it came. */
+  if (any_new && self->inbox_dir != NULL)
+    {
+      g_autofree char *inbox_path = write_unique (self->inbox_dir, file->stem, file->extension, bytes, error);
+
+      if (inbox_path == NULL)
+        return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+static const char *
+extension_for (const char      *file_name,
+               CachetLabFormat  format)
+{
+  const char *dot = file_name != NULL ? strrchr (file_name, '.') : NULL;
+
+  /* HPRIM has many extensions (.hpr, .hpm1, .txt) that the practice
+   * software may rely on: keep the sender's when it is a plain one. */
+  if (dot != NULL && dot[1] != '\0' && strlen (dot + 1) <= 8)
+    {
+      for (const char *p = dot + 1; *p != '\0'; p++)
+        {
+          if (!g_ascii_isalnum (*p))
+            return cachet_lab_format_get_extension (format);
+        }
+      return dot + 1;
+    }
+  return cachet_lab_format_get_extension (format);
+}
+
+static GPtrArray *
+import_locked (CachetLabFiler  *self,
+               GBytes          *bytes,
+               const char      *file_name,
+               const char      *sender,
+               GBytes          *pdf,
+               GError         **error)
+{
+  g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_autofree char *base = NULL;
+  g_autofree char *dotted_extension = NULL;
+  g_autofree char *stem_name = NULL;
+  g_autofree char *stem = NULL;
+  g_autofree char *lower_sender = sender != NULL ? g_ascii_strdown (sender, -1) : NULL;
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GPtrArray) reports = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  CachetLabFormat format = cachet_lab_detect_format (bytes, file_name);
+  const char *charset = lower_sender != NULL ? g_hash_table_lookup (self->sender_charsets, lower_sender) : NULL;
+  ImportFile file = {
+    .file_name = file_name != NULL ? file_name : "",
+    .format = cachet_lab_format_to_string (format),
+    .hash = hash,
+    .extension = extension_for (file_name, format),
+    .imported_at = g_get_real_time () / G_USEC_PER_SEC,
+  };
+  gint64 known;
+
+  base = file_name != NULL ? g_path_get_basename (file_name) : g_strdup ("");
+  dotted_extension = g_strconcat (".", file.extension, NULL);
+  if (g_str_has_suffix (base, dotted_extension))
+    base[strlen (base) - strlen (dotted_extension)] = '\0';
+  stem_name = safe_component (base, "result");
+  stem = g_strdup_printf ("%.*s-%s", HASH_PREFIX_CHARS, hash, stem_name);
+  file.stem = stem;
+  reports = cachet_lab_parse (bytes, format, charset, &parse_error);
+
+  /* IMMEDIATE: two imports (two windows, the command line) never decide on
+   * the same journal state. */
+  if (!execute (self, "BEGIN IMMEDIATE", error))
+    return NULL;
+  known = query_id (self, "SELECT r.id FROM reports r JOIN files f ON r.file_id = f.id"
+                          " WHERE f.sha256 = ?1 ORDER BY r.id LIMIT 1", hash, error);
+  if (known > 0)
+    {
+      CachetLabEntryFields fields = {
+        .status = CACHET_LAB_ENTRY_STATUS_DUPLICATE,
+        .file_name = file.file_name,
+        .format = file.format,
+        .related_id = known,
+        .imported_at = file.imported_at,
+      };
+
+      entries = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (entries, cachet_lab_journal_entry_new (&fields));
+    }
+  else if (known == 0)
+    entries = reports != NULL ? import_parsed (self, &file, bytes, reports, pdf, error)
+                              : file_unrecognised (self, &file, bytes, parse_error, error);
+
+  if (entries == NULL || !execute (self, "COMMIT", error))
+    {
+      execute (self, "ROLLBACK", NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+/**
+ * cachet_lab_filer_import:
+ * @bytes: the file, as received
+ * @file_name: (nullable): its name (attachment or file), a hint for the
+ *   format and part of the filed names
+ * @sender: (nullable): who sent it, for the charset override
+ * @pdf: (nullable): the PDF that came with the file (in the same message),
+ *   filed with each report that embeds none
+ *
+ * Reads and files one file. Blocking: call from a worker, or use
+ * cachet_lab_filer_import_async(). A file that cannot be read is not an
+ * error: it is kept in the unrecognised folder with its reason.
+ *
+ * Returns: (transfer full) (element-type CachetLabJournalEntry): what was
+ *   done with each report of the file, or %NULL if filing failed (the
+ *   journal is then unchanged)
+ */
+GPtrArray *
+cachet_lab_filer_import (CachetLabFiler  *self,
+                         GBytes          *bytes,
+                         const char      *file_name,
+                         const char      *sender,
+                         GBytes          *pdf,
+                         GCancellable    *cancellable,
+                         GError         **error)
+{
+  GPtrArray *entries;
+
+  g_return_val_if_fail (CACHET_IS_LAB_FILER (self), NULL);
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  g_mutex_lock (&self->lock);
+  entries = import_locked (self, bytes, file_name, sender, pdf, error);
+  g_mutex_unlock (&self->lock);
+  return entries;
+}
+
+typedef struct
+{
+  GBytes *bytes;
+  char   *file_name;
+  char   *sender;
+  GBytes *pdf;
+} ImportData;
+
+static void
+import_data_free (ImportData *data)
+{
+  g_bytes_unref (data->bytes);
+  g_clear_pointer (&data->pdf, g_bytes_unref);
+  g_free (data->file_name);
+  g_free (data->sender);
+  g_free (data);
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ImportData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *entries = cachet_lab_filer_import (source_object, data->bytes, data->file_name, data->sender,
+                                                data->pdf, cancellable, &error);
+
+  if (entries == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+cachet_lab_filer_import_async (CachetLabFiler      *self,
+                               GBytes              *bytes,
+                               const char          *file_name,
+                               const char          *sender,
+                               GBytes              *pdf,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ImportData *data;
+
+  g_return_if_fail (CACHET_IS_LAB_FILER (self));
+  g_return_if_fail (bytes != NULL);
+
+  data = g_new0 (ImportData, 1);
+  data->bytes = g_bytes_ref (bytes);
+  data->file_name = g_strdup (file_name);
+  data->sender = g_strdup (sender);
+  data->pdf = pdf != NULL ? g_bytes_ref (pdf) : NULL;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cachet_lab_filer_import_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+/**
+ * cachet_lab_filer_import_finish:
+ *
+ * Returns: (transfer full) (element-type CachetLabJournalEntry): see
+ *   cachet_lab_filer_import()
+ */
+GPtrArray *
+cachet_lab_filer_import_finish (CachetLabFiler  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Moves the files of a pending report to @folder: copies first, journal
+ * next, removals last, so a crash leaves a spare copy, never none. */
+static gboolean
+confirm_locked (CachetLabFiler  *self,
+                gint64           entry_id,
+                gint64           patient_id,
+                GError         **error)
+{
+  g_autoptr(sqlite3_stmt) query = prepare (self, "SELECT status, patient_name, report_files FROM reports WHERE id = ?1",
+                                           error);
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(GPtrArray) moved = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) files = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *folder_name = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *joined = NULL;
+
+  if (query == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (query, 1, entry_id);
+  if (sqlite3_step (query) != SQLITE_ROW
+      || g_strcmp0 ((const char *) sqlite3_column_text (query, 0), "pending") != 0)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, entry_id);
+
+      g_set_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_JOURNAL,
+                   _("Lab result %s is not waiting for its patient; refresh the list"), id);
+      return FALSE;
+    }
+  name = g_strdup ((const char *) sqlite3_column_text (query, 1));
+  files = g_strsplit (sqlite3_column_text (query, 2) != NULL ? (const char *) sqlite3_column_text (query, 2) : "",
+                      "\n", -1);
+  if (patient_id > 0)
+    {
+      g_autoptr(sqlite3_stmt) patient = prepare (self, "SELECT display_name FROM patients WHERE id = ?1", error);
+
+      if (patient == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (patient, 1, patient_id);
+      if (sqlite3_step (patient) != SQLITE_ROW)
+        {
+          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, patient_id);
+
+          g_set_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_JOURNAL,
+                       _("Patient %s is not in the lab import journal; choose another"), id);
+          return FALSE;
+        }
+      g_free (name);
+      name = g_strdup ((const char *) sqlite3_column_text (patient, 0));
+    }
+  folder_name = safe_component (name, _("Unknown patient"));
+  folder = g_build_filename (self->archive_dir, folder_name, NULL);
+
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      g_autoptr(GError) read_error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *contents = NULL;
+      char *dot;
+      char *path;
+      gsize size = 0;
+
+      if (*files[i] == '\0')
+        continue;
+      if (!g_file_get_contents (files[i], &contents, &size, &read_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&read_error));
+          return FALSE;
+        }
+      bytes = g_bytes_new_take (g_steal_pointer (&contents), size);
+      base = g_path_get_basename (files[i]);
+      dot = strrchr (base, '.');
+      if (dot != NULL)
+        *dot = '\0';
+      if ((path = write_unique (folder, base, dot != NULL ? dot + 1 : "bin", bytes, error)) == NULL)
+        return FALSE;
+      g_ptr_array_add (moved, path);
+    }
+
+  g_ptr_array_add (moved, NULL);
+  joined = g_strjoinv ("\n", (GStrv) moved->pdata);
+  update = prepare (self, "UPDATE reports SET status = 'filed', patient_id = ?1, folder = ?2, report_files = ?3"
+                          " WHERE id = ?4", error);
+  if (update == NULL)
+    return FALSE;
+  bind_id (update, 1, patient_id);
+  bind_text (update, 2, folder);
+  bind_text (update, 3, joined);
+  sqlite3_bind_int64 (update, 4, entry_id);
+  if (sqlite3_step (update) != SQLITE_DONE)
+    return set_journal_error (error, self->db);
+  if (!execute (self, "COMMIT", error))
+    return FALSE;
+
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      if (*files[i] != '\0' && !g_strv_contains ((const char * const *) moved->pdata, files[i]))
+        g_unlink (files[i]);
+    }
+  return TRUE;
+}
+
+/**
+ * cachet_lab_filer_confirm_patient:
+ * @entry_id: a report waiting for its patient
+ * @patient_id: the patient the user chose (such as the entry's candidate),
+ *   or 0 for the patient the report names
+ *
+ * Files a pending report in the patient's folder once the user has said
+ * who the patient is. Blocking: call from a worker, or use
+ * cachet_lab_filer_confirm_patient_async().
+ *
+ * Returns: whether the report is filed
+ */
+gboolean
+cachet_lab_filer_confirm_patient (CachetLabFiler  *self,
+                                  gint64           entry_id,
+                                  gint64           patient_id,
+                                  GCancellable    *cancellable,
+                                  GError         **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (CACHET_IS_LAB_FILER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  locker = g_mutex_locker_new (&self->lock);
+  if (!execute (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!confirm_locked (self, entry_id, patient_id, error))
+    {
+      execute (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  gint64 entry_id;
+  gint64 patient_id;
+} ConfirmData;
+
+static void
+confirm_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ConfirmData *data = task_data;
+  GError *error = NULL;
+
+  if (cachet_lab_filer_confirm_patient (source_object, data->entry_id, data->patient_id, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+cachet_lab_filer_confirm_patient_async (CachetLabFiler      *self,
+                                        gint64               entry_id,
+                                        gint64               patient_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ConfirmData *data;
+
+  g_return_if_fail (CACHET_IS_LAB_FILER (self));
+
+  data = g_new0 (ConfirmData, 1);
+  data->entry_id = entry_id;
+  data->patient_id = patient_id;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cachet_lab_filer_confirm_patient_async);
+  g_task_set_task_data (task, data, g_free);
+  g_task_run_in_thread (task, confirm_thread);
+}
+
+gboolean
+cachet_lab_filer_confirm_patient_finish (CachetLabFiler  *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * cachet_lab_filer_list_entries:
+ *
+ * Returns: (transfer full) (nullable): the journal, oldest first, as a
+ *   list of #CachetLabJournalEntry
+ */
+GListModel *
+cachet_lab_filer_list_entries (CachetLabFiler  *self,
+                               GError         **error)
+{
+  g_autoptr(GListStore) store = g_list_store_new (CACHET_TYPE_LAB_JOURNAL_ENTRY);
+  g_autoptr(sqlite3_stmt) query = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+  int rc;
+
+  g_return_val_if_fail (CACHET_IS_LAB_FILER (self), NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  query = prepare (self,
+                   "SELECT r.id, r.status, f.name, f.format, r.patient_name, r.lab, r.report_id, r.report_date,"
+                   " r.folder, r.original_path, r.reason, r.related_id, f.imported_at, r.candidate_id, r.report_files"
+                   " FROM reports r JOIN files f ON r.file_id = f.id ORDER BY r.id", error);
+  if (query == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (query)) == SQLITE_ROW)
+    {
+      g_autoptr(CachetLabJournalEntry) entry = NULL;
+      const char *joined_files = (const char *) sqlite3_column_text (query, 14);
+      g_auto(GStrv) files = joined_files != NULL ? g_strsplit (joined_files, "\n", -1) : NULL;
+      CachetLabEntryFields fields = {
+        .id = sqlite3_column_int64 (query, 0),
+        .file_name = (const char *) sqlite3_column_text (query, 2),
+        .format = (const char *) sqlite3_column_text (query, 3),
+        .patient = (const char *) sqlite3_column_text (query, 4),
+        .lab = (const char *) sqlite3_column_text (query, 5),
+        .report_id = (const char *) sqlite3_column_text (query, 6),
+        .date = (const char *) sqlite3_column_text (query, 7),
+        .folder = (const char *) sqlite3_column_text (query, 8),
+        .original_path = (const char *) sqlite3_column_text (query, 9),
+        .reason = (const char *) sqlite3_column_text (query, 10),
+        .related_id = sqlite3_column_int64 (query, 11),
+        .imported_at = sqlite3_column_int64 (query, 12),
+        .candidate_id = sqlite3_column_int64 (query, 13),
+        .files = (const char * const *) files,
+      };
+
+      if (!cachet_lab_entry_status_from_string ((const char *) sqlite3_column_text (query, 1), &fields.status))
+        {
+          g_set_error_literal (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_JOURNAL,
+                               _("The lab import journal holds an unknown status; it may come from a newer Cachet"));
+          return NULL;
+        }
+      entry = cachet_lab_journal_entry_new (&fields);
+      g_list_store_append (store, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_journal_error (error, self->db);
+      return NULL;
+    }
+  return G_LIST_MODEL (g_steal_pointer (&store));
+}

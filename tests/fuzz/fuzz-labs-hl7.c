@@ -1,0 +1,19 @@
+/* fuzz-labs-hl7.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Feeds arbitrary bytes to the reader of HL7 v2 ORU messages. */
+
+#include "config.h"
+
+#include "fuzz-labs-common.h"
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data,
+                        size_t        size)
+{
+  cachet_fuzz_lab_parse (CACHET_LAB_FORMAT_HL7V2, data, size);
+  return 0;
+}

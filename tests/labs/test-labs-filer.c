@@ -1,0 +1,825 @@
+/* test-labs-filer.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+
+#include "cachet-account-list.h"
+#include "cachet-lab-filer.h"
+#include "cachet-labs-error.h"
+#include "cachet-store.h"
+#include "cachet-test-utils.h"
+#include "labs-test-data.h"
+
+/* The filer: both layouts, no duplicate, versions linked, patients never
+ * merged on weak identity, unreadable and hostile files kept safely, and
+ * imports killed half-way leaving exactly one copy of everything. */
+
+typedef struct
+{
+  char           *root;
+  char           *data_dir;
+  char           *archive;
+  char           *inbox;
+  CachetLabFiler *filer;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *journal = NULL;
+
+  fixture->root = g_dir_make_tmp ("labs-filer-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->data_dir = g_build_filename (fixture->root, "data", NULL);
+  fixture->archive = g_build_filename (fixture->root, "archive", NULL);
+  fixture->inbox = g_build_filename (fixture->root, "inbox", NULL);
+  journal = g_build_filename (fixture->root, "journal", "labs.sqlite", NULL);
+  fixture->filer = cachet_lab_filer_new (journal, fixture->archive, fixture->inbox, &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->filer);
+  remove_tree (fixture->root);
+  g_free (fixture->root);
+  g_free (fixture->data_dir);
+  g_free (fixture->archive);
+  g_free (fixture->inbox);
+}
+
+static GPtrArray *
+import_bytes (Fixture    *fixture,
+              GBytes     *bytes,
+              const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries = cachet_lab_filer_import (fixture->filer, bytes, name, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (entries);
+  return entries;
+}
+
+static GPtrArray *
+import_text (Fixture         *fixture,
+             const char      *text,
+             LabsTestLineEnd  line_end,
+             const char      *name)
+{
+  g_autoptr(GBytes) bytes = labs_test_encode (text, "UTF-8", line_end);
+
+  return import_bytes (fixture, bytes, name);
+}
+
+static CachetLabJournalEntry *
+entry_at (GPtrArray *entries,
+          guint      position)
+{
+  g_assert_cmpuint (position, <, entries->len);
+  return g_ptr_array_index (entries, position);
+}
+
+/* Counts regular files under @path whose name ends with @suffix. */
+static guint
+count_files (const char *path,
+             const char *suffix)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        count += count_files (child, suffix);
+      else if (g_str_has_suffix (name, suffix))
+        count++;
+    }
+  return count;
+}
+
+static void
+assert_file_has_bytes (const char *path,
+                       GBytes     *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize size = 0;
+
+  g_file_get_contents (path, &contents, &size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents, size, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static GBytes *
+load_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize size = 0;
+
+  g_file_get_contents (path, &contents, &size, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, size);
+}
+
+static char *
+read_text (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+test_layouts (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *text = labs_test_hprim_net (FALSE);
+  g_autoptr(GBytes) bytes = labs_test_encode (text, "ISO-8859-1", LABS_TEST_CRLF);
+  g_autoptr(GPtrArray) entries = import_bytes (fixture, bytes, "resultat.hpr");
+  CachetLabJournalEntry *durand = entry_at (entries, 0);
+  g_autofree char *expected_folder = g_build_filename (fixture->archive, "_unconfirmed",
+                                                       "DURAND Hélène Françoise (1961-03-02)", NULL);
+  g_autofree char *html_path = g_build_filename (expected_folder,
+                                                 "2024-12-18_Laboratoire Cèdre & Santé_A250513068.html", NULL);
+  g_autofree char *html = NULL;
+  g_autofree char *inbox_name = NULL;
+  g_autofree char *inbox_path = NULL;
+  g_autoptr(GDir) inbox = NULL;
+
+  g_assert_cmpuint (entries->len, ==, 2);
+  /* No INS in HPRIM: both wait for the user. */
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (durand), ==, CACHET_LAB_ENTRY_STATUS_PENDING);
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (entries, 1)), ==, CACHET_LAB_ENTRY_STATUS_PENDING);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (durand), ==, expected_folder);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_format (durand), ==, "hprim-net");
+  g_assert_cmpstr (cachet_lab_journal_entry_get_patient (durand), ==, "DURAND Hélène Françoise (1961-03-02)");
+
+  /* The rendering escapes what the lab wrote. */
+  html = read_text (html_path);
+  g_assert_nonnull (strstr (html, "Créatinine &lt;script&gt;"));
+  g_assert_null (strstr (html, "<script>"));
+  g_assert_nonnull (strstr (html, "<tr class=\"abnormal\">"));
+
+  /* The original, unchanged, once in the archive and once in the inbox;
+   * never in a patient's folder, since it names two patients. */
+  assert_file_has_bytes (cachet_lab_journal_entry_get_original_path (durand), bytes);
+  g_assert_cmpuint (count_files (expected_folder, ".hpr"), ==, 0);
+  inbox = g_dir_open (fixture->inbox, 0, NULL);
+  g_assert_nonnull (inbox);
+  inbox_name = g_strdup (g_dir_read_name (inbox));
+  g_assert_nonnull (inbox_name);
+  g_assert_null (g_dir_read_name (inbox));
+  g_assert_true (g_str_has_suffix (inbox_name, "-resultat.hpr"));
+  inbox_path = g_build_filename (fixture->inbox, inbox_name, NULL);
+  assert_file_has_bytes (inbox_path, bytes);
+}
+
+static void
+test_qualified_ins (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *cda = labs_test_cda ("1.2.250.1.213.1.4.8", "1.2.250.1.999.1", 1, NULL, "7.8");
+  g_autofree char *hprim = labs_test_hprim_net (FALSE);
+  g_autoptr(GPtrArray) filed = import_text (fixture, cda, LABS_TEST_CRLF, "cr.xml");
+  g_autoptr(GPtrArray) weak = NULL;
+  g_autofree char *folder = g_build_filename (fixture->archive, "DURAND Hélène (1961-03-02)", NULL);
+  const char *names[] = { "html", "xml", "pdf" };
+
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (filed, 0)), ==, CACHET_LAB_ENTRY_STATUS_FILED);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (entry_at (filed, 0)), ==, folder);
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("2024-12-18_Laboratoire des charmes_1.2.250.1.999.1.1.%s", names[i]);
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    }
+
+  /* Same name and birth date without an INS: a candidate, not a merge. */
+  weak = import_text (fixture, hprim, LABS_TEST_LF, "resultat.hpr");
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (weak, 0)), ==, CACHET_LAB_ENTRY_STATUS_PENDING);
+  g_assert_true (g_str_has_prefix (cachet_lab_journal_entry_get_folder (entry_at (weak, 0)), fixture->archive));
+  g_assert_nonnull (strstr (cachet_lab_journal_entry_get_folder (entry_at (weak, 0)), "_unconfirmed"));
+  g_assert_cmpuint (count_files (folder, ".html"), ==, 1);
+}
+
+static void
+test_duplicates (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *text = labs_test_hprim_net (FALSE);
+  g_autoptr(GPtrArray) first = import_text (fixture, text, LABS_TEST_LF, "a.hpr");
+  g_autoptr(GPtrArray) again = import_text (fixture, text, LABS_TEST_LF, "a.hpr");
+  g_autoptr(GPtrArray) other_channel = NULL;
+  g_autoptr(GListModel) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  guint html_files = count_files (fixture->archive, ".html");
+
+  /* The same bytes: not even recorded again. */
+  g_assert_cmpuint (again->len, ==, 1);
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (again, 0)), ==, CACHET_LAB_ENTRY_STATUS_DUPLICATE);
+  g_assert_cmpint (cachet_lab_journal_entry_get_id (entry_at (again, 0)), ==, 0);
+  g_assert_cmpint (cachet_lab_journal_entry_get_related_id (entry_at (again, 0)), ==,
+                   cachet_lab_journal_entry_get_id (entry_at (first, 0)));
+
+  /* The same reports in other bytes (another channel's line ends). */
+  other_channel = import_text (fixture, text, LABS_TEST_CRLF, "b.hpr");
+  g_assert_cmpuint (other_channel->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (other_channel, i)), ==,
+                       CACHET_LAB_ENTRY_STATUS_DUPLICATE);
+      g_assert_cmpint (cachet_lab_journal_entry_get_related_id (entry_at (other_channel, i)), ==,
+                       cachet_lab_journal_entry_get_id (entry_at (first, i)));
+    }
+  g_assert_cmpuint (count_files (fixture->archive, ".html"), ==, html_files);
+  g_assert_cmpuint (count_files (fixture->inbox, ".hpr"), ==, 1);
+
+  journal = cachet_lab_filer_list_entries (fixture->filer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (journal), ==, 4);
+  g_assert_true (g_list_model_get_item_type (journal) == CACHET_TYPE_LAB_JOURNAL_ENTRY);
+}
+
+static CachetLabEntryStatus
+journal_status (Fixture *fixture,
+                gint64   id)
+{
+  g_autoptr(GListModel) journal = cachet_lab_filer_list_entries (fixture->filer, NULL);
+  guint n = g_list_model_get_n_items (journal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CachetLabJournalEntry) entry = g_list_model_get_item (journal, i);
+
+      if (cachet_lab_journal_entry_get_id (entry) == id)
+        return cachet_lab_journal_entry_get_status (entry);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_partial_then_complete (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *partial = labs_test_hprim_net (TRUE);
+  g_autofree char *complete = labs_test_hprim_net (FALSE);
+  g_autoptr(GPtrArray) first = import_text (fixture, partial, LABS_TEST_LF, "partiel.hpr");
+  g_autoptr(GPtrArray) second = import_text (fixture, complete, LABS_TEST_LF, "complet.hpr");
+  gint64 partial_id = cachet_lab_journal_entry_get_id (entry_at (first, 0));
+
+  /* The complete report is filed and linked; the partial one stays. */
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (second, 0)), ==, CACHET_LAB_ENTRY_STATUS_PENDING);
+  g_assert_cmpint (cachet_lab_journal_entry_get_related_id (entry_at (second, 0)), ==, partial_id);
+  g_assert_cmpint (journal_status (fixture, partial_id), ==, CACHET_LAB_ENTRY_STATUS_REPLACED);
+  g_assert_cmpuint (count_files (cachet_lab_journal_entry_get_folder (entry_at (second, 0)), ".html"), ==, 2);
+  /* The other patient's report did not change. */
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (second, 1)), ==, CACHET_LAB_ENTRY_STATUS_DUPLICATE);
+}
+
+static void
+test_correction (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *v1 = labs_test_cda ("1.2.250.1.213.1.4.8", "1.2.250.1.999.7", 1, NULL, "7.8");
+  g_autofree char *v2 = labs_test_cda ("1.2.250.1.213.1.4.8", "1.2.250.1.999.7", 2, "1.2.250.1.999.7.1", "6.1");
+  g_autoptr(GPtrArray) first = import_text (fixture, v1, LABS_TEST_LF, "v1.xml");
+  g_autoptr(GPtrArray) second = import_text (fixture, v2, LABS_TEST_LF, "v2.xml");
+  gint64 first_id = cachet_lab_journal_entry_get_id (entry_at (first, 0));
+  const char *folder = cachet_lab_journal_entry_get_folder (entry_at (second, 0));
+
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (second, 0)), ==, CACHET_LAB_ENTRY_STATUS_FILED);
+  g_assert_cmpint (cachet_lab_journal_entry_get_related_id (entry_at (second, 0)), ==, first_id);
+  g_assert_cmpint (journal_status (fixture, first_id), ==, CACHET_LAB_ENTRY_STATUS_REPLACED);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (entry_at (first, 0)), ==, folder);
+  g_assert_cmpuint (count_files (folder, ".xml"), ==, 2);
+  g_assert_cmpuint (count_files (folder, ".pdf"), ==, 2);
+}
+
+static void
+test_confirm_patient (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *cda = labs_test_cda ("1.2.250.1.213.1.4.8", "1.2.250.1.999.5", 1, NULL, "7.8");
+  g_autofree char *hprim = labs_test_hprim_net (FALSE);
+  g_autoptr(GPtrArray) known = import_text (fixture, cda, LABS_TEST_LF, "cr.xml");
+  g_autoptr(GPtrArray) pending = import_text (fixture, hprim, LABS_TEST_LF, "r.hpr");
+  g_autoptr(GListModel) journal = NULL;
+  g_autoptr(CachetLabJournalEntry) durand = NULL;
+  g_autoptr(CachetLabJournalEntry) lefevre = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *const *old_files = cachet_lab_journal_entry_get_files (entry_at (pending, 0));
+  gint64 candidate = cachet_lab_journal_entry_get_candidate_id (entry_at (pending, 0));
+  g_autofree char *unconfirmed = g_build_filename (fixture->archive, "_unconfirmed", NULL);
+
+  /* The INS patient with the same name and birth date is offered. */
+  g_assert_cmpint (candidate, >, 0);
+  g_assert_cmpint (cachet_lab_journal_entry_get_candidate_id (entry_at (pending, 1)), ==, 0);
+  g_assert_nonnull (old_files);
+  g_assert_true (g_file_test (old_files[0], G_FILE_TEST_IS_REGULAR));
+
+  g_assert_true (cachet_lab_filer_confirm_patient (fixture->filer, cachet_lab_journal_entry_get_id (entry_at (pending, 0)),
+                                                   candidate, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cachet_lab_filer_confirm_patient (fixture->filer, cachet_lab_journal_entry_get_id (entry_at (pending, 1)),
+                                                   0, NULL, &error));
+  g_assert_no_error (error);
+
+  journal = cachet_lab_filer_list_entries (fixture->filer, &error);
+  g_assert_no_error (error);
+  durand = g_list_model_get_item (journal, 1);
+  lefevre = g_list_model_get_item (journal, 2);
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (durand), ==, CACHET_LAB_ENTRY_STATUS_FILED);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (durand), ==,
+                   cachet_lab_journal_entry_get_folder (entry_at (known, 0)));
+  g_assert_true (g_file_test (cachet_lab_journal_entry_get_files (durand)[0], G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_files (cachet_lab_journal_entry_get_folder (durand), ".html"), ==, 2);
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (lefevre), ==, CACHET_LAB_ENTRY_STATUS_FILED);
+  g_assert_true (g_str_has_suffix (cachet_lab_journal_entry_get_folder (lefevre), "/LEFÈVRE Éric (1985-07-14)"));
+  g_assert_cmpuint (count_files (unconfirmed, ""), ==, 0);
+
+  /* Only a report waiting for its patient can be confirmed. */
+  g_assert_false (cachet_lab_filer_confirm_patient (fixture->filer, cachet_lab_journal_entry_get_id (durand), 0,
+                                                    NULL, &error));
+  g_assert_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_JOURNAL);
+}
+
+static void
+test_unrecognised (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("not a lab\0\xff\xfe result", 20);
+  g_autoptr(GPtrArray) entries = import_bytes (fixture, bytes, "weird.bin");
+  CachetLabJournalEntry *entry = entry_at (entries, 0);
+  g_autofree char *reason_path = g_strconcat (cachet_lab_journal_entry_get_original_path (entry), ".reason.txt", NULL);
+  g_autofree char *reason = read_text (reason_path);
+  g_autofree char *unrecognised = g_build_filename (fixture->archive, "_unrecognised", NULL);
+
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry), ==, CACHET_LAB_ENTRY_STATUS_UNRECOGNISED);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (entry), ==, unrecognised);
+  assert_file_has_bytes (cachet_lab_journal_entry_get_original_path (entry), bytes);
+  g_assert_nonnull (cachet_lab_journal_entry_get_reason (entry));
+  g_assert_true (g_str_has_prefix (reason, cachet_lab_journal_entry_get_reason (entry)));
+  g_assert_cmpuint (count_files (fixture->inbox, ""), ==, 0);
+}
+
+static void
+test_name_collision (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *text = labs_test_hprim_net (FALSE);
+  g_autoptr(GBytes) bytes = labs_test_encode (text, "UTF-8", LABS_TEST_LF);
+  g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_autofree char *name = g_strdup_printf ("%.16s-x.hpr", hash);
+  g_autofree char *originals = g_build_filename (fixture->archive, "_originals", NULL);
+  g_autofree char *squatter = g_build_filename (originals, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *kept = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (originals, 0700), ==, 0);
+  g_file_set_contents (squatter, "someone else's file", -1, &error);
+  g_assert_no_error (error);
+
+  entries = import_bytes (fixture, bytes, "x.hpr");
+  g_assert_true (g_str_has_suffix (cachet_lab_journal_entry_get_original_path (entry_at (entries, 0)), "-x-2.hpr"));
+  kept = read_text (squatter);
+  g_assert_cmpstr (kept, ==, "someone else's file");
+}
+
+/* Lists every path under @path that is not under one of @allowed. */
+static void
+find_strays (const char   *path,
+             const char  **allowed,
+             GPtrArray    *strays)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_strv_contains (allowed, child))
+        continue;
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        find_strays (child, allowed, strays);
+      else
+        g_ptr_array_add (strays, g_steal_pointer (&child));
+    }
+}
+
+static void
+test_hostile_archives (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *dir_path = labs_test_samples_dir ("security/07-attachments-archives/generated-xdm");
+  g_autofree char *journal_dir = g_build_filename (fixture->root, "journal", NULL);
+  g_autofree char *data_dir = g_build_filename (fixture->root, "data", NULL);
+  g_autofree char *unrecognised = g_build_filename (fixture->archive, "_unrecognised", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr(GPtrArray) strays = g_ptr_array_new_with_free_func (g_free);
+  const char *allowed[] = { journal_dir, data_dir, unrecognised, NULL };
+  const char *canaries[] = { "/tmp/zipslip-canary.txt", "/tmp/zipslip-canary-abs.txt", NULL };
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_test_skip_printf ("hostile archive samples not found in %s", dir_path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GPtrArray) entries = NULL;
+
+      if (g_str_equal (name, "xdm-valid.zip"))
+        continue;
+      bytes = load_file (path);
+      g_test_message ("%s", name);
+      entries = import_bytes (fixture, bytes, name);
+      g_assert_cmpuint (entries->len, ==, 1);
+      g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (entries, 0)), ==,
+                       CACHET_LAB_ENTRY_STATUS_UNRECOGNISED);
+      g_assert_nonnull (cachet_lab_journal_entry_get_reason (entry_at (entries, 0)));
+    }
+
+  /* Nothing was written anywhere but the journal and the unrecognised
+   * folder, and nothing escaped to the canaries' places. */
+  find_strays (fixture->root, allowed, strays);
+  for (guint i = 0; i < strays->len; i++)
+    g_test_message ("written outside: %s", (char *) g_ptr_array_index (strays, i));
+  g_assert_cmpuint (strays->len, ==, 0);
+  for (guint i = 0; canaries[i] != NULL; i++)
+    g_assert_false (g_file_test (canaries[i], G_FILE_TEST_EXISTS));
+}
+
+static void
+import_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+static void
+test_async (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *text = labs_test_hprim_net (FALSE);
+  g_autoptr(GBytes) bytes = labs_test_encode (text, "UTF-8", LABS_TEST_CR);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+
+  cachet_lab_filer_import_async (fixture->filer, bytes, "cr.hpr", "labo@example.org", NULL, NULL, import_done,
+                                 &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  entries = cachet_lab_filer_import_finish (fixture->filer, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_clear_object (&result);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  g_cancellable_cancel (cancelled);
+  cachet_lab_filer_import_async (fixture->filer, bytes, "cr.hpr", NULL, NULL, cancelled, import_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  entries = cachet_lab_filer_import_finish (fixture->filer, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (entries);
+}
+
+static void
+test_sender_charset (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *text = labs_test_hprim_net (FALSE);
+  g_autoptr(GBytes) bytes = labs_test_encode (text, "ISO-8859-1", LABS_TEST_LF);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A wrong override is the user's choice: the names show it. */
+  cachet_lab_filer_set_sender_charset (fixture->filer, "Labo@Example.org", "MACINTOSH");
+  entries = cachet_lab_filer_import (fixture->filer, bytes, "r.hpr", "labo@example.org", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_patient (entry_at (entries, 0)), !=,
+                   "DURAND Hélène Françoise (1961-03-02)");
+}
+
+/* Starts cachet-cli with a data directory of this test's own, where the
+ * command line keeps its journal; without @fixture, with the test
+ * program's (where its accounts and mail are). */
+static GSubprocess *
+spawn_cli (Fixture            *fixture,
+           const char * const *argv,
+           GSubprocessFlags    flags)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GPtrArray) full = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (full, (gpointer) g_getenv ("CACHET_CLI"));
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (full, (gpointer) argv[i]);
+  g_ptr_array_add (full, NULL);
+  if (fixture != NULL)
+    g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_dir, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static CachetCliResult *
+run_cli (Fixture            *fixture,
+         const char * const *argv)
+{
+  g_autoptr(GSubprocess) process = spawn_cli (fixture, argv,
+                                              G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GError) error = NULL;
+  CachetCliResult *result = g_new0 (CachetCliResult, 1);
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  result->exit_status = g_subprocess_get_exit_status (process);
+  return result;
+}
+
+static JsonArray *
+parse_json_array (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+static char *
+write_generated (const char *dir,
+                 guint       index)
+{
+  g_autofree char *text = labs_test_hprim_net (FALSE);
+  g_autofree char *id = g_strdup_printf ("A%09u", index);
+  g_autofree char *name = g_strdup_printf ("result-%02u.hpr", index);
+  g_autoptr(GString) unique = g_string_new (text);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  /* One report id per file, so each file holds two new reports. */
+  g_string_replace (unique, "A250513068", id, 1);
+  g_string_replace (unique, "    506232", id, 1);
+  g_file_set_contents (path, unique->str, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_cli (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *path = write_generated (fixture->root, 1);
+  g_autofree char *missing = g_build_filename (fixture->root, "missing.hpr", NULL);
+  const char *import_argv[] = { "labs", "import", "--into", fixture->archive, "--json", path, NULL };
+  const char *list_argv[] = { "labs", "list", "--json", NULL };
+  const char *failing_argv[] = { "labs", "import", "--into", fixture->archive, missing, NULL };
+  g_autoptr(CachetCliResult) imported = run_cli (fixture, import_argv);
+  g_autoptr(CachetCliResult) listed = NULL;
+  g_autoptr(CachetCliResult) failed = NULL;
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) journal = NULL;
+  JsonObject *first;
+
+  g_assert_cmpint (imported->exit_status, ==, 0);
+  entries = parse_json_array (imported->out);
+  g_assert_cmpuint (json_array_get_length (entries), ==, 2);
+  first = json_array_get_object_element (entries, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "status"), ==, "pending");
+  g_assert_cmpstr (json_object_get_string_member (first, "format"), ==, "hprim-net");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (first, "folder"), fixture->archive));
+
+  listed = run_cli (fixture, list_argv);
+  g_assert_cmpint (listed->exit_status, ==, 0);
+  journal = parse_json_array (listed->out);
+  g_assert_cmpuint (json_array_get_length (journal), ==, 2);
+
+  failed = run_cli (fixture, failing_argv);
+  g_assert_cmpint (failed->exit_status, ==, 1);
+  g_assert_nonnull (strstr (failed->err, "missing.hpr"));
+}
+
+static guint
+count_entries (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  guint count = 0;
+
+  while (listing != NULL && g_dir_read_name (listing) != NULL)
+    count++;
+  return count;
+}
+
+/* kill -9 at different points of an import, then an import to the end:
+ * one copy of each result, and the journal agrees with the folders. */
+static void
+test_killed_imports (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const guint n_files = 12;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *sources = g_build_filename (fixture->root, "sources", NULL);
+  g_autofree char *originals = g_build_filename (fixture->archive, "_originals", NULL);
+  const char *list_argv[] = { "labs", "list", "--json", NULL };
+  g_autoptr(CachetCliResult) listed = NULL;
+  g_autoptr(JsonArray) journal = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (sources, 0700), ==, 0);
+  g_ptr_array_add (argv, g_strdup ("labs"));
+  g_ptr_array_add (argv, g_strdup ("import"));
+  g_ptr_array_add (argv, g_strdup ("--into"));
+  g_ptr_array_add (argv, g_strdup (fixture->archive));
+  for (guint i = 0; i < n_files; i++)
+    g_ptr_array_add (argv, write_generated (sources, i));
+  g_ptr_array_add (argv, NULL);
+
+  for (guint round = 1; round <= 4; round++)
+    {
+      g_autoptr(GSubprocess) process = spawn_cli (fixture, (const char * const *) argv->pdata,
+                                                  G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+
+      /* Kill once the import is well under way: a little further each
+       * round, wherever it happens to be in writing or committing. */
+      while (count_entries (originals) < round * 2 && g_subprocess_get_identifier (process) != NULL)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (1000);
+        }
+      g_subprocess_send_signal (process, SIGKILL);
+      g_subprocess_wait (process, NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  /* The last import runs to its end. */
+  {
+    g_autoptr(GSubprocess) process = spawn_cli (fixture, (const char * const *) argv->pdata,
+                                                G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+
+    g_subprocess_wait_check (process, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  listed = run_cli (fixture, list_argv);
+  g_assert_cmpint (listed->exit_status, ==, 0);
+  journal = parse_json_array (listed->out);
+  /* Two reports per file, each recorded once, each with its page. */
+  g_assert_cmpuint (json_array_get_length (journal), ==, n_files * 2);
+  for (guint i = 0; i < json_array_get_length (journal); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (journal, i);
+
+      g_assert_cmpstr (json_object_get_string_member (entry, "status"), ==, "pending");
+      g_assert_true (g_file_test (json_object_get_string_member (entry, "original"), G_FILE_TEST_IS_REGULAR));
+    }
+  g_assert_cmpuint (count_files (fixture->archive, ".html"), ==, n_files * 2);
+  g_assert_cmpuint (count_entries (originals), ==, n_files);
+}
+
+/* A message with an HPRIM body, a CDA and its PDF, stored for an account:
+ * import-mail files both results, the PDF next to the HPRIM one. */
+static void
+test_cli_import_mail (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *accounts_file = g_build_filename (g_get_user_config_dir (), "cachet", "accounts.ini", NULL);
+  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
+  g_autoptr(CachetAccount) account = cachet_account_new ("Labos", "secretariat@demo.cachet.test",
+                                                         "imaps://localhost", "smtps://localhost");
+  g_autoptr(CachetStore) store = NULL;
+  g_autoptr(CachetMessageInfo) info = NULL;
+  g_autoptr(CachetCliResult) imported = NULL;
+  g_autoptr(CachetCliResult) again = NULL;
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hprim = labs_test_hprim_net (FALSE);
+  g_autofree char *hprim_base64 = g_base64_encode ((const guchar *) hprim, strlen (hprim));
+  g_autofree char *cda = labs_test_cda ("1.2.250.1.213.1.4.8", "1.2.250.1.999.3", 1, NULL, "5.2");
+  g_autofree char *cda_base64 = g_base64_encode ((const guchar *) cda, strlen (cda));
+  g_autofree char *pdf_base64 = g_base64_encode ((const guchar *) "%PDF-1.4\n%%EOF\n", 15);
+  g_autofree char *raw = g_strdup_printf (
+    "From: Labo <labo@example.org>\r\nTo: secretariat@demo.cachet.test\r\nSubject: CR\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+    "--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n"
+    "--b\r\nContent-Type: text/xml; name=\"cr.xml\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n"
+    "--b\r\nContent-Type: application/pdf; name=\"cr.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n"
+    "--b--\r\n", hprim_base64, cda_base64, pdf_base64);
+  g_autoptr(GBytes) message = g_bytes_new (raw, strlen (raw));
+  const char *import_argv[] = { "labs", "import-mail", "--account", "Labos", "--into", fixture->archive, "--json", NULL };
+  CachetFolderInfo inbox = { .name = (char *) "INBOX", .uidvalidity = 7 };
+
+  g_unlink (accounts_file);
+  g_assert_true (cachet_account_list_load (accounts, &error));
+  g_assert_true (cachet_account_list_add (accounts, account, &error));
+  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cachet_store_upsert_folder (store, &inbox, &error));
+  info = cachet_store_add_message (store, "INBOX", 7, 1, message, 0, NULL, 1768467000, 0, NULL, &error);
+  g_assert_no_error (error);
+  /* One process at a time opens an account's store. */
+  g_clear_object (&info);
+  g_clear_object (&store);
+
+  imported = run_cli (NULL, import_argv);
+  g_assert_cmpstr (imported->err, ==, "");
+  g_assert_cmpint (imported->exit_status, ==, 0);
+  entries = parse_json_array (imported->out);
+  /* Two patients in the HPRIM body, one report in the CDA. */
+  g_assert_cmpuint (json_array_get_length (entries), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, 0), "file"), ==,
+                   "message.txt");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, 2), "status"), ==, "filed");
+  g_assert_cmpuint (count_files (fixture->archive, ".pdf"), ==, 3);
+
+  /* A second run files nothing again. */
+  again = run_cli (NULL, import_argv);
+  g_assert_cmpint (again->exit_status, ==, 0);
+  g_clear_pointer (&entries, json_array_unref);
+  entries = parse_json_array (again->out);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, i), "status"), ==,
+                     "duplicate");
+  g_assert_cmpuint (count_files (fixture->archive, ".pdf"), ==, 3);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  cachet_test_init (&argc, &argv);
+
+  g_test_add ("/labs/filer/layouts", Fixture, NULL, fixture_set_up, test_layouts, fixture_tear_down);
+  g_test_add ("/labs/filer/qualified-ins", Fixture, NULL, fixture_set_up, test_qualified_ins, fixture_tear_down);
+  g_test_add ("/labs/filer/duplicates", Fixture, NULL, fixture_set_up, test_duplicates, fixture_tear_down);
+  g_test_add ("/labs/filer/partial-then-complete", Fixture, NULL, fixture_set_up, test_partial_then_complete,
+              fixture_tear_down);
+  g_test_add ("/labs/filer/correction", Fixture, NULL, fixture_set_up, test_correction, fixture_tear_down);
+  g_test_add ("/labs/filer/confirm-patient", Fixture, NULL, fixture_set_up, test_confirm_patient, fixture_tear_down);
+  g_test_add ("/labs/filer/unrecognised", Fixture, NULL, fixture_set_up, test_unrecognised, fixture_tear_down);
+  g_test_add ("/labs/filer/name-collision", Fixture, NULL, fixture_set_up, test_name_collision, fixture_tear_down);
+  g_test_add ("/labs/filer/hostile-archives", Fixture, NULL, fixture_set_up, test_hostile_archives,
+              fixture_tear_down);
+  g_test_add ("/labs/filer/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
+  g_test_add ("/labs/filer/sender-charset", Fixture, NULL, fixture_set_up, test_sender_charset, fixture_tear_down);
+  g_test_add ("/labs/cli/import-list", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
+  g_test_add ("/labs/cli/import-mail", Fixture, NULL, fixture_set_up, test_cli_import_mail, fixture_tear_down);
+  g_test_add ("/labs/cli/killed-imports", Fixture, NULL, fixture_set_up, test_killed_imports, fixture_tear_down);
+
+  return g_test_run ();
+}
