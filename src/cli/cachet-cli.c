@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cachet-cli.h"
+#include "cachet-cli-directory.h"
 #include "cachet-cli-labs.h"
 #include "cachet-cli-smime.h"
 #include "cachet-mime.h"
@@ -32,6 +33,7 @@ static const char move_summary[] = N_("Move messages to another folder");
 static const char delete_summary[] = N_("Delete messages (to the trash first)");
 static const char smime_summary[] = N_("Sign and check S/MIME messages");
 static const char cert_summary[] = N_("Manage the certificates of correspondents and trusted authorities");
+static const char directory_summary[] = N_("Search the Annuaire Santé offline, and import it");
 static const char labs_summary[] = N_("Import lab results into the patients’ folders");
 static const char pending_summary[] = N_("List the changes waiting for the server, and those it refused");
 
@@ -223,6 +225,7 @@ static const CachetCliCommand commands[] = {
   { "account", cachet_cli_account, account_summary },
   { "cert", cachet_cli_cert, cert_summary },
   { "delete", cachet_cli_delete, delete_summary },
+  { "directory", cachet_cli_directory, directory_summary },
   { "flag", cachet_cli_flag, flag_summary },
   { "labs", cachet_cli_labs, labs_summary },
   { "messages", cachet_cli_messages, messages_summary },
