@@ -15,6 +15,7 @@
 #include "cachet-mime.h"
 #include "cachet-outbox-window.h"
 #include "cachet-preferences-window.h"
+#include "cachet-results-window.h"
 #include "cachet-secret-credentials.h"
 #include "cachet-window.h"
 
@@ -31,6 +32,8 @@ struct _CachetApplication
   /* The ids of the accounts in the list, to see which ones were removed. */
   GHashTable              *account_ids;
   CachetSenderService     *sender;
+  /* The user's S/MIME certificates, shared by every window. */
+  CachetCertificateStore  *certificates;
 };
 
 G_DEFINE_FINAL_TYPE (CachetApplication, cachet_application, ADW_TYPE_APPLICATION)
@@ -115,6 +118,20 @@ cachet_application_get_sender (CachetApplication *self)
   g_return_val_if_fail (CACHET_IS_APPLICATION (self), NULL);
 
   return self->sender;
+}
+
+/**
+ * cachet_application_get_certificate_store:
+ *
+ * Returns: (transfer none): the user's S/MIME certificates: trust anchors,
+ *   and correspondents' certificates collected from signed mail
+ */
+CachetCertificateStore *
+cachet_application_get_certificate_store (CachetApplication *self)
+{
+  g_return_val_if_fail (CACHET_IS_APPLICATION (self), NULL);
+
+  return self->certificates;
 }
 
 /**
@@ -316,6 +333,7 @@ cachet_application_startup (GApplication *application)
                            G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
   /* Messages left in the outboxes by the last run go now. */
   self->sender = cachet_sender_service_new (self->accounts, CACHET_CREDENTIALS_PROVIDER (self->credentials));
+  self->certificates = cachet_certificate_store_new (NULL);
   cachet_attachment_cache_clean_async (CACHET_ATTACHMENT_CACHE_MAX_AGE, NULL, attachment_cache_cleaned_cb, NULL);
 }
 
@@ -326,6 +344,7 @@ cachet_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->sender);
+  g_clear_object (&self->certificates);
   g_clear_pointer (&self->stores, g_hash_table_unref);
   g_clear_pointer (&self->account_ids, g_hash_table_unref);
   g_clear_object (&self->accounts);
@@ -423,6 +442,78 @@ cachet_application_show_outbox_action (GSimpleAction *action,
 }
 
 static void
+lab_filer_open_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  g_autofree char *journal = cachet_lab_filer_dup_default_journal ();
+  g_autofree char *archive = cachet_lab_filer_dup_default_archive ();
+  GError *error = NULL;
+  CachetLabFiler *filer = cachet_lab_filer_new (journal, archive, NULL, &error);
+
+  if (filer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, filer, g_object_unref);
+}
+
+static void
+lab_filer_opened_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (source);
+  g_autoptr(CachetLabFiler) filer = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *parent = gtk_application_get_active_window (app);
+  GtkWindow *results;
+
+  filer = g_task_propagate_pointer (G_TASK (result), &error);
+  if (filer == NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (parent, _("Cannot Open Lab Results"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  else
+    {
+      results = GTK_WINDOW (cachet_results_window_new (filer));
+      gtk_window_set_transient_for (results, parent);
+      gtk_window_set_destroy_with_parent (results, TRUE);
+      gtk_window_set_application (results, app);
+      gtk_window_present (results);
+    }
+  g_application_release (G_APPLICATION (app));
+}
+
+static void
+cachet_application_show_results_action (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  CachetApplication *self = CACHET_APPLICATION (user_data);
+  g_autoptr(GTask) task = NULL;
+
+  /* One results window: it shows the whole journal. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (CACHET_IS_RESULTS_WINDOW (l->data))
+        {
+          gtk_window_present (l->data);
+          return;
+        }
+    }
+  /* Opening the journal may create it and sync the disk: not on the main
+   * thread. The application stays up until the window is there. */
+  g_application_hold (G_APPLICATION (self));
+  task = g_task_new (self, NULL, lab_filer_opened_cb, NULL);
+  g_task_set_source_tag (task, cachet_application_show_results_action);
+  g_task_run_in_thread (task, lab_filer_open_thread);
+}
+
+static void
 cachet_application_quit_action (GSimpleAction *action,
                                 GVariant      *parameter,
                                 gpointer       user_data)
@@ -443,6 +534,7 @@ static const GActionEntry app_actions[] = {
   { "preferences", cachet_application_preferences_action },
   { "quit", cachet_application_quit_action },
   { "show-outbox", cachet_application_show_outbox_action },
+  { "show-results", cachet_application_show_results_action },
 };
 
 static void

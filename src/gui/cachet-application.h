@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "cachet-account-list.h"
+#include "cachet-certificate-store.h"
 #include "cachet-credentials-provider.h"
 #include "cachet-sender-service.h"
 #include "cachet-store.h"
@@ -26,6 +27,7 @@ CachetStore               *cachet_application_get_store       (CachetApplication
                                                                CachetAccount      *account,
                                                                GError            **error);
 CachetSenderService       *cachet_application_get_sender      (CachetApplication  *self);
+CachetCertificateStore    *cachet_application_get_certificate_store (CachetApplication  *self);
 gboolean                   cachet_application_queue_message   (CachetApplication  *self,
                                                                CachetAccount      *account,
                                                                GBytes             *message,

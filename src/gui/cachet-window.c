@@ -17,6 +17,8 @@
 #include "cachet-message-row.h"
 #include "cachet-message-view.h"
 #include "cachet-outbox-window.h"
+#include "cachet-security-banner.h"
+#include "cachet-smime.h"
 #include "cachet-window.h"
 
 struct _CachetWindow
@@ -69,6 +71,7 @@ struct _CachetWindow
   GtkToggleButton      *search_button;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
+  CachetSecurityBanner *security_banner;
   GtkStack             *reading_stack;
   CachetMessageView    *message_view;
   GtkMenuButton        *move_button;
@@ -268,6 +271,27 @@ show_toast (CachetWindow *self,
 }
 
 static void
+message_verified_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(CachetWindow) self = user_data;
+  g_autoptr(CachetSecurityReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = cachet_smime_verify_finish (CACHET_CERTIFICATE_STORE (source), result, &error);
+  if (report == NULL)
+    {
+      /* The banner stays hidden: a message that cannot be checked is never
+       * shown as signed. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot check the signature of the message shown: %s", error->message);
+      return;
+    }
+  cachet_security_banner_set_report (self->security_banner, report);
+}
+
+static void
 message_loaded_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -289,6 +313,10 @@ message_loaded_cb (GObject      *source,
   cachet_message_view_show_message (self->message_view, raw);
   gtk_stack_set_visible_child_name (self->reading_stack, "message");
   adw_leaflet_navigate (self->content_leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  /* In a thread, since chains are built from files; the banner shows the
+   * verdict when it comes, unless another message was opened meanwhile. */
+  cachet_smime_verify_async (cachet_application_get_certificate_store (get_application (self)), raw,
+                             self->open_cancellable, message_verified_cb, g_object_ref (self));
 }
 
 /* Replying and forwarding act on the one message shown; so does taking up
@@ -335,6 +363,8 @@ message_selection_changed_cb (CachetWindow *self)
 
   g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
+  /* The last message's verdict must never show over the next one. */
+  cachet_security_banner_set_report (self->security_banner, NULL);
   if (info == NULL || self->store == NULL)
     {
       g_clear_object (&self->shown_message);
@@ -1148,6 +1178,7 @@ static void
 cachet_window_class_init (CachetWindowClass *klass)
 {
   g_type_ensure (CACHET_TYPE_MESSAGE_VIEW);
+  g_type_ensure (CACHET_TYPE_SECURITY_BANNER);
 
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -1168,6 +1199,7 @@ cachet_window_class_init (CachetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CachetWindow, security_banner);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, reading_stack);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, message_view);
   gtk_widget_class_bind_template_child (widget_class, CachetWindow, move_button);

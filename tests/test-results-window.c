@@ -1,0 +1,337 @@
+/* test-results-window.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The lab results window on a real display (Xvfb), over a journal filled
+ * with generated files: the list and its statuses, the search, a report
+ * with its abnormal value marked, the trend of an analyte across two
+ * reports of one patient, and confirming a pending patient.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "cachet-lab-history.h"
+#include "cachet-lab-report-view.h"
+#include "cachet-results-window.h"
+#include "cachet-test-utils.h"
+#include "cachet-trend-chart.h"
+#include "labs-test-data.h"
+
+#define INS_OID "1.2.250.1.213.1.4.8"
+
+typedef struct
+{
+  char                *root;
+  CachetLabFiler      *filer;
+  CachetResultsWindow *window;
+} Fixture;
+
+static void
+import_text (Fixture    *fixture,
+             const char *text,
+             const char *file_name)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  entries = cachet_lab_filer_import (fixture->filer, bytes, file_name, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (entries);
+}
+
+/* Two glucose results of DURAND Hélène a month apart, filed on her
+ * qualified INS, then an HPRIM file naming her without an INS and a
+ * patient never seen: both wait for confirmation. */
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *journal = NULL;
+  g_autofree char *archive = NULL;
+  g_autofree char *first = labs_test_cda (INS_OID, "1.2.250.1.999.1", 1, NULL, "7.8");
+  g_autofree char *second_december = labs_test_cda (INS_OID, "1.2.250.1.999.2", 1, NULL, "6.1");
+  g_autofree char *hprim = labs_test_hprim_net (FALSE);
+  g_autoptr(GString) second = g_string_new (second_december);
+  g_autoptr(GError) error = NULL;
+
+  /* Each test starts from an empty journal. */
+  fixture->root = g_build_filename (g_get_user_data_dir (), "results-window-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (fixture->root));
+  journal = g_build_filename (fixture->root, "journal.sqlite", NULL);
+  archive = g_build_filename (fixture->root, "archive", NULL);
+  fixture->filer = cachet_lab_filer_new (journal, archive, NULL, &error);
+  g_assert_no_error (error);
+
+  g_string_replace (second, "202412180735", "202501150735", 0);
+  import_text (fixture, first, "first.xml");
+  import_text (fixture, second->str, "second.xml");
+  import_text (fixture, hprim, "results.hpr");
+
+  fixture->window = g_object_ref_sink (cachet_results_window_new (fixture->filer));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  g_clear_object (&fixture->filer);
+  g_clear_pointer (&fixture->root, g_free);
+}
+
+static gpointer
+window_child (Fixture    *fixture,
+              const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (fixture->window), CACHET_TYPE_RESULTS_WINDOW, name);
+}
+
+static gpointer
+view_child (Fixture    *fixture,
+            const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (window_child (fixture, "report_view")),
+                                        CACHET_TYPE_LAB_REPORT_VIEW, name);
+}
+
+static GListModel *
+shown_entries (Fixture *fixture)
+{
+  return G_LIST_MODEL (gtk_list_view_get_model (window_child (fixture, "report_list")));
+}
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+/* Runs the main context until @condition holds; workers read the journal
+ * and the files. */
+static void
+wait_for (Fixture    *fixture,
+          Condition   condition,
+          const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!condition (fixture))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+list_is_shown (Fixture *fixture)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (window_child (fixture, "list_stack")), "list") == 0;
+}
+
+static gboolean
+report_is_shown (Fixture *fixture)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (window_child (fixture, "report_stack")), "report") == 0;
+}
+
+static void
+collect_labels (GtkWidget *widget,
+                GPtrArray *labels)
+{
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (labels, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, labels);
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_labels (widget, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (g_str_equal (gtk_label_get_text (labels->pdata[i]), text))
+        return labels->pdata[i];
+    }
+  return NULL;
+}
+
+static gboolean
+rows_are_drawn (Fixture *fixture)
+{
+  return find_label (window_child (fixture, "report_list"), "LEFÈVRE Éric (1985-07-14)") != NULL;
+}
+
+/* The position of the first report of @patient with @status in the list. */
+static guint
+find_entry (Fixture              *fixture,
+            const char           *patient,
+            CachetLabEntryStatus  status)
+{
+  GListModel *entries = shown_entries (fixture);
+
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(CachetLabJournalEntry) entry = g_list_model_get_item (entries, i);
+
+      if (g_strcmp0 (cachet_lab_journal_entry_get_patient (entry), patient) == 0
+          && cachet_lab_journal_entry_get_status (entry) == status)
+        return i;
+    }
+  g_error ("No %s report for %s", cachet_lab_entry_status_to_string (status), patient);
+}
+
+static void
+test_results_window_list (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(CachetLabJournalEntry) newest = NULL;
+  GtkWidget *list;
+
+  wait_for (fixture, list_is_shown, "the journal");
+  g_assert_cmpuint (g_list_model_get_n_items (shown_entries (fixture)), ==, 4);
+  newest = g_list_model_get_item (shown_entries (fixture), 0);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_patient (newest), ==, "LEFÈVRE Éric (1985-07-14)");
+
+  wait_for (fixture, rows_are_drawn, "the rows");
+  list = window_child (fixture, "report_list");
+  g_assert_nonnull (find_label (list, "DURAND Hélène (1961-03-02)"));
+  g_assert_nonnull (find_label (list, "Filed"));
+  g_assert_nonnull (find_label (list, "Waiting for patient confirmation"));
+  g_assert_nonnull (find_label (list, "Laboratoire des charmes · 15/01/2025 07:35"));
+
+  /* Accents are optional and any word of the name matches. */
+  gtk_editable_set_text (GTK_EDITABLE (window_child (fixture, "search_entry")), "eric");
+  g_signal_emit_by_name (window_child (fixture, "search_entry"), "search-changed");
+  g_assert_cmpuint (g_list_model_get_n_items (shown_entries (fixture)), ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (window_child (fixture, "search_entry")), "");
+  g_signal_emit_by_name (window_child (fixture, "search_entry"), "search-changed");
+  g_assert_cmpuint (g_list_model_get_n_items (shown_entries (fixture)), ==, 4);
+}
+
+static void
+test_results_window_report (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GtkColumnView *results;
+  GtkSelectionModel *rows;
+  GtkWidget *value;
+  CachetTrendChart *chart;
+  GArray *points;
+  g_autofree char *error = NULL;
+
+  wait_for (fixture, list_is_shown, "the journal");
+  /* The newest of her filed reports: glucose 6.1 mmol/L, above 5.9. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (shown_entries (fixture)),
+                                     find_entry (fixture, "DURAND Hélène (1961-03-02)", CACHET_LAB_ENTRY_STATUS_FILED));
+  wait_for (fixture, report_is_shown, "the report");
+
+  g_assert_cmpstr (gtk_label_get_text (view_child (fixture, "patient_label")), ==, "DURAND Hélène");
+  g_assert_nonnull (strstr (gtk_label_get_text (view_child (fixture, "identity_label")), "261037600000012, qualified"));
+  results = view_child (fixture, "results_view");
+  rows = gtk_column_view_get_model (results);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 1);
+
+  /* Rows are laid out on the next frame. */
+  while ((value = find_label (GTK_WIDGET (results), "6.1")) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_has_css_class (value, "warning"));
+  error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                              "High, above the reference range");
+  g_assert_null (error);
+  g_assert_nonnull (find_label (GTK_WIDGET (results), "High, above the reference range"));
+
+  g_assert_false (gtk_widget_get_visible (view_child (fixture, "trend_box")));
+  gtk_selection_model_select_item (rows, 0, TRUE);
+  g_assert_true (gtk_widget_get_visible (view_child (fixture, "trend_box")));
+  chart = view_child (fixture, "trend_chart");
+  points = cachet_trend_chart_get_points (chart);
+  g_assert_cmpuint (points->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (points, CachetTrendPoint, 0).value, ==, 7.8);
+  g_assert_cmpfloat (g_array_index (points, CachetTrendPoint, 1).value, ==, 6.1);
+  g_assert_cmpint (g_array_index (points, CachetTrendPoint, 0).time, <, g_array_index (points, CachetTrendPoint, 1).time);
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+}
+
+static gboolean
+selected_is_filed (Fixture *fixture)
+{
+  CachetLabJournalEntry *entry = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (shown_entries (fixture)));
+
+  return entry != NULL && cachet_lab_journal_entry_get_status (entry) == CACHET_LAB_ENTRY_STATUS_FILED
+         && g_strcmp0 (cachet_lab_journal_entry_get_file_name (entry), "results.hpr") == 0;
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static void
+test_results_window_confirm (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(CachetLabJournalEntry) pending = NULL;
+  g_autoptr(CachetLabJournalEntry) filed = NULL;
+  CachetLabJournalEntry *confirmed;
+  AdwMessageDialog *dialog;
+  guint position;
+
+  wait_for (fixture, list_is_shown, "the journal");
+  position = find_entry (fixture, "DURAND Hélène Françoise (1961-03-02)", CACHET_LAB_ENTRY_STATUS_PENDING);
+  pending = g_list_model_get_item (shown_entries (fixture), position);
+  g_assert_cmpint (cachet_lab_journal_entry_get_candidate_id (pending), >, 0);
+  filed = g_list_model_get_item (shown_entries (fixture),
+                                 find_entry (fixture, "DURAND Hélène (1961-03-02)", CACHET_LAB_ENTRY_STATUS_FILED));
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (shown_entries (fixture)), position);
+  wait_for (fixture, report_is_shown, "the pending report");
+  g_assert_true (gtk_widget_get_visible (view_child (fixture, "confirm_button")));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "results.confirm-patient", NULL));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "confirm");
+  wait_for (fixture, selected_is_filed, "the report to be filed");
+
+  confirmed = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (shown_entries (fixture)));
+  g_assert_cmpint (cachet_lab_journal_entry_get_id (confirmed), ==, cachet_lab_journal_entry_get_id (pending));
+  /* Filed with the patient the user confirmed, not in a folder of its own. */
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (confirmed), ==, cachet_lab_journal_entry_get_folder (filed));
+  wait_for (fixture, report_is_shown, "the filed report");
+  g_assert_false (gtk_widget_get_visible (view_child (fixture, "status_box")));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  cachet_test_init (&argc, &argv);
+  /* The test backend keeps the accessible properties for the checks,
+   * where "none" drops them. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add ("/gui/results-window/list", Fixture, NULL,
+              fixture_set_up, test_results_window_list, fixture_tear_down);
+  g_test_add ("/gui/results-window/report", Fixture, NULL,
+              fixture_set_up, test_results_window_report, fixture_tear_down);
+  g_test_add ("/gui/results-window/confirm", Fixture, NULL,
+              fixture_set_up, test_results_window_confirm, fixture_tear_down);
+
+  return g_test_run ();
+}
