@@ -23,6 +23,8 @@
 
 static const char sign_summary[] = N_("Sign a message file");
 static const char verify_summary[] = N_("Check the signature of a message file");
+static const char encrypt_summary[] = N_("Encrypt a message file for its recipients and you");
+static const char decrypt_summary[] = N_("Decrypt a message file");
 static const char import_summary[] = N_("Keep a correspondent’s certificate");
 static const char list_summary[] = N_("List the kept certificates and trusted authorities");
 static const char trust_summary[] = N_("Trust an authority for signed mail");
@@ -39,6 +41,26 @@ read_message (const char  *path,
     return NULL;
   bytes = g_mapped_file_get_bytes (file);
   return cachet_mime_parse_message (bytes, error);
+}
+
+static int
+write_message (GMimeMessage *message,
+               const char   *path)
+{
+  g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stream = g_mime_stream_fs_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600, &error);
+  if (stream == NULL ||
+      g_mime_object_write_to_stream (GMIME_OBJECT (message), NULL, stream) < 0 ||
+      g_mime_stream_flush (stream) < 0)
+    {
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                     _("The message cannot be written to “%s”."), path);
+      return cachet_cli_fail (error);
+    }
+  return 0;
 }
 
 static CachetSmimeIdentity *
@@ -83,7 +105,6 @@ command_sign (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GMimeMessage) message = NULL;
   g_autoptr(CachetSmimeIdentity) identity = NULL;
-  g_autoptr(GMimeStream) stream = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -105,18 +126,7 @@ command_sign (int    argc,
                                   &error))
     return cachet_cli_fail (error);
 
-  stream = g_mime_stream_fs_open (out, O_WRONLY | O_CREAT | O_TRUNC, 0600, &error);
-  if (stream == NULL ||
-      g_mime_object_write_to_stream (GMIME_OBJECT (message), NULL, stream) < 0 ||
-      g_mime_stream_flush (stream) < 0)
-    {
-      if (error == NULL)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                     _("The signed message cannot be written to “%s”."), out);
-      return cachet_cli_fail (error);
-    }
-
-  return 0;
+  return write_message (message, out);
 }
 
 static void
@@ -280,6 +290,110 @@ add_certificates (int          argc,
 }
 
 static int
+command_encrypt (int    argc,
+                 char **argv)
+{
+  g_autofree char *in = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *identity_name = NULL;
+  g_autofree char *account_name = NULL;
+  g_auto(GStrv) to = NULL;
+  gboolean sign = FALSE;
+  gboolean aes128 = FALSE;
+  gboolean key_id = FALSE;
+  const GOptionEntry entries[] = {
+    { "in", 0, 0, G_OPTION_ARG_FILENAME, &in, N_("The message to encrypt (.eml)"), N_("FILE") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Where to write the encrypted message"), N_("FILE") },
+    { "to", 0, 0, G_OPTION_ARG_STRING_ARRAY, &to, N_("A recipient’s address, whose certificate is kept (repeat for each)"), N_("ADDRESS") },
+    { "identity", 0, 0, G_OPTION_ARG_STRING, &identity_name, N_("Your PKCS #12 file or smart card certificate (you are always a recipient)"), N_("ID") },
+    { "account", 0, 0, G_OPTION_ARG_STRING, &account_name, N_("The account whose kept passphrase opens the PKCS #12 file"), N_("NAME") },
+    { "sign", 0, 0, G_OPTION_ARG_NONE, &sign, N_("Sign the message before encrypting it"), NULL },
+    { "aes128", 0, 0, G_OPTION_ARG_NONE, &aes128, N_("Encrypt with AES-128 instead of AES-256"), NULL },
+    { "key-id", 0, 0, G_OPTION_ARG_NONE, &key_id, N_("Name recipients by key identifier instead of issuer and serial number"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GMimeMessage) message = NULL;
+  g_autoptr(CachetSmimeIdentity) identity = NULL;
+  g_autoptr(CachetCertificateStore) store = cachet_certificate_store_new (NULL);
+  g_autoptr(GPtrArray) recipients = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_set_summary (context, _(encrypt_summary));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = cachet_cli_parse_options (context, &argc, &argv)) != 0)
+    return status;
+  if (in == NULL || out == NULL || identity_name == NULL || to == NULL)
+    {
+      g_printerr (_("cachet-cli: say what to encrypt with --in FILE --out FILE --to ADDRESS --identity ID\n"));
+      return CACHET_CLI_USAGE;
+    }
+
+  if ((message = read_message (in, &error)) == NULL ||
+      (recipients = cachet_smime_find_recipients (store, (const char * const *) to, &error)) == NULL ||
+      (identity = load_identity (identity_name, account_name, &error)) == NULL)
+    return error != NULL ? cachet_cli_fail (error) : CACHET_CLI_FAILED;
+  if (!cachet_smime_encrypt_message (message, identity, recipients, sign,
+                                     aes128 ? CACHET_ENVELOPE_CIPHER_AES_128_CBC
+                                            : CACHET_ENVELOPE_CIPHER_AES_256_CBC,
+                                     key_id ? CACHET_ENVELOPE_RECIPIENT_KEY_ID
+                                            : CACHET_ENVELOPE_RECIPIENT_ISSUER_SERIAL,
+                                     &error))
+    return cachet_cli_fail (error);
+
+  return write_message (message, out);
+}
+
+static int
+command_decrypt (int    argc,
+                 char **argv)
+{
+  g_autofree char *in = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *identity_name = NULL;
+  g_autofree char *account_name = NULL;
+  const GOptionEntry entries[] = {
+    { "in", 0, 0, G_OPTION_ARG_FILENAME, &in, N_("The message to decrypt (.eml)"), N_("FILE") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Where to write the decrypted message"), N_("FILE") },
+    { "identity", 0, 0, G_OPTION_ARG_STRING, &identity_name, N_("A PKCS #12 file, or the PKCS #11 URI of a smart card certificate"), N_("ID") },
+    { "account", 0, 0, G_OPTION_ARG_STRING, &account_name, N_("The account whose kept passphrase opens the PKCS #12 file"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GMimeMessage) message = NULL;
+  g_autoptr(CachetSmimeIdentity) identity = NULL;
+  g_autoptr(CachetCertificateStore) store = cachet_certificate_store_new (NULL);
+  g_autoptr(CachetSecurityReport) report = NULL;
+  g_autoptr(GMimeObject) entity = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_set_summary (context, _(decrypt_summary));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = cachet_cli_parse_options (context, &argc, &argv)) != 0)
+    return status;
+  if (in == NULL || out == NULL || identity_name == NULL)
+    {
+      g_printerr (_("cachet-cli: say what to decrypt with --in FILE --out FILE --identity ID\n"));
+      return CACHET_CLI_USAGE;
+    }
+
+  if ((message = read_message (in, &error)) == NULL ||
+      (identity = load_identity (identity_name, account_name, &error)) == NULL)
+    return error != NULL ? cachet_cli_fail (error) : CACHET_CLI_FAILED;
+  if ((entity = cachet_smime_decrypt_message (message, identity, store, &report, &error)) == NULL)
+    return cachet_cli_fail (error);
+
+  g_mime_message_set_mime_part (message, entity);
+  if ((status = write_message (message, out)) != 0)
+    return status;
+  g_print (_("Decrypted.\n"));
+  print_report_text (report);
+  return 0;
+}
+
+static int
 command_import (int    argc,
                 char **argv)
 {
@@ -391,6 +505,8 @@ command_list (int    argc,
 static const CachetCliCommand smime_commands[] = {
   { "sign", command_sign, sign_summary },
   { "verify", command_verify, verify_summary },
+  { "encrypt", command_encrypt, encrypt_summary },
+  { "decrypt", command_decrypt, decrypt_summary },
 };
 
 static const CachetCliCommand cert_commands[] = {

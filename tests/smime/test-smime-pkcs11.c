@@ -15,19 +15,24 @@
 #include "cachet-test-utils.h"
 #include "smime-test-pki.h"
 
-/* Signing with a key that never leaves its token, as with the CPS card:
- * SoftHSM2 stands in for the card. */
+/* Signing and decrypting with a key that never leaves its token, as with
+ * the CPS card: SoftHSM2 stands in for the card. */
 
 #define TOKEN_PIN "4321"
 
+/* The token, made once for the tests of this program. */
 static void
 make_token (const SmimeTestPki *pki)
 {
+  static gboolean made;
   g_autofree char *tokens = g_build_filename (g_get_home_dir (), "softhsm-tokens", NULL);
   g_autofree char *contents = g_strdup_printf ("directories.tokendir = %s\n"
                                                "objectstore.backend = file\n", tokens);
   g_autoptr(GError) error = NULL;
 
+  if (made)
+    return;
+  made = TRUE;
   g_assert_cmpint (g_mkdir_with_parents (tokens, 0700), ==, 0);
   g_file_set_contents (g_getenv ("SOFTHSM2_CONF"), contents, -1, &error);
   g_assert_no_error (error);
@@ -108,6 +113,59 @@ test_pkcs11_sign (void)
   g_assert_null (strstr (missing_error->message, TOKEN_PIN));
 }
 
+/* OpenSSL's encryption for Alice, decrypted by the key on the token. */
+static void
+test_pkcs11_decrypt (void)
+{
+  const SmimeTestPki *pki = NULL;
+  const char *text = "From: bob@example.org\n"
+                     "To: alice@example.org\n"
+                     "Subject: CR\n"
+                     "MIME-Version: 1.0\n"
+                     "Content-Type: text/plain\n"
+                     "\n"
+                     "Compte rendu chiffré.\n";
+  g_autofree char *plain = NULL;
+  g_autofree char *encrypted = NULL;
+  g_autofree char *store_dir = NULL;
+  g_autoptr(CachetSmimeIdentity) identity = NULL;
+  g_autoptr(CachetCertificateStore) store = NULL;
+  g_autoptr(GMimeMessage) message = NULL;
+  g_autoptr(GMimeObject) entity = NULL;
+  g_autoptr(GMappedFile) file = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *decrypted = NULL;
+
+  if (!cachet_test_require_program ("softhsm2-util") ||
+      !cachet_test_require_program ("p11tool") ||
+      (pki = smime_test_pki_get ()) == NULL)
+    return;
+  make_token (pki);
+
+  plain = g_build_filename (pki->dir, "pkcs11-plain.eml", NULL);
+  encrypted = g_build_filename (pki->dir, "pkcs11-encrypted.eml", NULL);
+  g_file_set_contents (plain, text, -1, &error);
+  g_assert_no_error (error);
+  smime_test_run ("openssl", "smime", "-encrypt", "-aes256", "-in", plain, "-out", encrypted,
+                  pki->alice_cert, NULL);
+
+  identity = cachet_smime_identity_load_pkcs11 ("pkcs11:token=cachet-smime;object=alice;"
+                                                "pin-value=" TOKEN_PIN, &error);
+  g_assert_no_error (error);
+  file = g_mapped_file_new (encrypted, FALSE, &error);
+  g_assert_no_error (error);
+  raw = g_mapped_file_get_bytes (file);
+  message = cachet_mime_parse_message (raw, &error);
+  g_assert_no_error (error);
+  store_dir = g_build_filename (g_get_home_dir (), "store", NULL);
+  store = cachet_certificate_store_new (store_dir);
+  entity = cachet_smime_decrypt_message (message, identity, store, NULL, &error);
+  g_assert_no_error (error);
+  decrypted = g_mime_object_to_string (entity, NULL);
+  g_assert_nonnull (strstr (decrypted, "Compte rendu chiffr"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -121,6 +179,7 @@ main (int   argc,
   g_setenv ("GNUTLS_PIN", TOKEN_PIN, TRUE);
 
   g_test_add_func ("/smime/pkcs11/sign", test_pkcs11_sign);
+  g_test_add_func ("/smime/pkcs11/decrypt", test_pkcs11_decrypt);
 
   return g_test_run ();
 }

@@ -62,7 +62,7 @@ static const ReasonInfo reasons[] = {
   { "partly-signed", CACHET_SECURITY_VERDICT_PARTLY_SIGNED,
     N_("Only a part of the message is signed; the rest may have been added by anyone.") },
   { "encrypted", CACHET_SECURITY_VERDICT_UNSUPPORTED,
-    N_("The message is encrypted; this version of Cachet cannot decrypt it.") },
+    N_("The message is encrypted: its signature, if it has one, is checked once it is decrypted.") },
   { "unsupported", CACHET_SECURITY_VERDICT_UNSUPPORTED,
     N_("The message is protected in a way Cachet cannot check.") },
 };
@@ -80,6 +80,7 @@ struct _CachetSecurityReport
   GObject parent_instance;
 
   gboolean is_signed;
+  gboolean is_encrypted;
   GArray *reasons;
   CachetCertificate *signer;
   GDateTime *signing_time;
@@ -254,6 +255,27 @@ cachet_security_report_set_signed (CachetSecurityReport *self,
 {
   g_return_if_fail (CACHET_IS_SECURITY_REPORT (self));
   self->is_signed = is_signed;
+}
+
+/**
+ * cachet_security_report_is_encrypted:
+ *
+ * Returns: whether the message was encrypted at its root and decrypted; the
+ *   verdict is then that of the decrypted content's signature
+ */
+gboolean
+cachet_security_report_is_encrypted (CachetSecurityReport *self)
+{
+  g_return_val_if_fail (CACHET_IS_SECURITY_REPORT (self), FALSE);
+  return self->is_encrypted;
+}
+
+void
+cachet_security_report_set_encrypted (CachetSecurityReport *self,
+                                      gboolean              is_encrypted)
+{
+  g_return_if_fail (CACHET_IS_SECURITY_REPORT (self));
+  self->is_encrypted = is_encrypted;
 }
 
 gboolean

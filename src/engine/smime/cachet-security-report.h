@@ -133,6 +133,9 @@ const char            *cachet_security_report_get_reason_text  (CachetSecurityRe
                                                                 guint                  index);
 void                   cachet_security_report_set_signed       (CachetSecurityReport  *self,
                                                                 gboolean               is_signed);
+gboolean               cachet_security_report_is_encrypted     (CachetSecurityReport  *self);
+void                   cachet_security_report_set_encrypted    (CachetSecurityReport  *self,
+                                                                gboolean               is_encrypted);
 CachetCertificate     *cachet_security_report_get_signer       (CachetSecurityReport  *self);
 void                   cachet_security_report_set_signer       (CachetSecurityReport  *self,
                                                                 CachetCertificate     *signer);

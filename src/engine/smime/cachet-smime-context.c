@@ -9,15 +9,19 @@
 #include <glib/gi18n-lib.h>
 
 #include "cachet-gmime-autocleanups.h"
+#include "cachet-smime.h"
 #include "cachet-smime-context.h"
+#include "cachet-smime-enveloped-data.h"
 #include "cachet-smime-error.h"
 #include "cachet-smime-signed-data.h"
 
 /* S/MIME for GMime on GnuTLS: with it registered, GMime's multipart/signed
- * and application/pkcs7-mime parts sign and verify through the same checks
- * as cachet_smime_verify_message(). The context signs with the identity set
- * on it (the user id GMime passes is not a key name here) and verifies
- * against the anchors of its certificate store. */
+ * and application/pkcs7-mime parts sign, verify, encrypt and decrypt through
+ * the same code as cachet_smime_verify_message() and
+ * cachet_smime_decrypt_message(). The context signs and decrypts with the
+ * identity set on it (the user id GMime passes is not a key name here),
+ * verifies against the anchors of its certificate store, and encrypts for
+ * the certificates it keeps for the recipients' addresses. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeSignatureList, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeSignature, g_object_unref)
@@ -276,6 +280,98 @@ cachet_smime_context_verify (GMimeCryptoContext  *context,
   return g_steal_pointer (&signatures);
 }
 
+static gboolean
+require_identity (CachetSmimeContext  *self,
+                  GError             **error)
+{
+  if (self->identity == NULL)
+    g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_IDENTITY_UNREADABLE,
+                         _("No certificate is set. Choose one for the account."));
+  return self->identity != NULL;
+}
+
+static int
+cachet_smime_context_encrypt (GMimeCryptoContext  *context,
+                              gboolean             sign,
+                              const char          *userid,
+                              GMimeEncryptFlags    flags,
+                              GPtrArray           *recipients,
+                              GMimeStream         *istream,
+                              GMimeStream         *ostream,
+                              GError             **error)
+{
+  CachetSmimeContext *self = CACHET_SMIME_CONTEXT (context);
+  g_autoptr(GPtrArray) addresses = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GBytes) content = NULL;
+  g_autoptr(GBytes) envelope = NULL;
+
+  /* As GMime's own PKCS #7 context: a signature goes inside the encrypted
+   * entity (cachet_smime_encrypt_message()), not into the same stream. */
+  if (sign)
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_ENCRYPT_FAILED,
+                           _("A stream cannot be signed and encrypted at once; sign the "
+                             "message first."));
+      return -1;
+    }
+  if (!require_identity (self, error))
+    return -1;
+
+  addresses = g_ptr_array_new_full (recipients->len + 1, NULL);
+  for (guint i = 0; i < recipients->len; i++)
+    g_ptr_array_add (addresses, g_ptr_array_index (recipients, i));
+  g_ptr_array_add (addresses, NULL);
+  if ((found = cachet_smime_find_recipients (self->store, (const char * const *) addresses->pdata,
+                                             error)) == NULL)
+    return -1;
+  certificates = cachet_smime_envelope_recipients (self->identity, found);
+
+  if ((content = read_stream (istream)) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("The message to encrypt could not be read."));
+      return -1;
+    }
+  if ((envelope = cachet_enveloped_data_encrypt (content, certificates,
+                                                 CACHET_ENVELOPE_CIPHER_AES_256_CBC,
+                                                 CACHET_ENVELOPE_RECIPIENT_ISSUER_SERIAL,
+                                                 error)) == NULL ||
+      !write_bytes (ostream, envelope, error))
+    return -1;
+  return 0;
+}
+
+static GMimeDecryptResult *
+cachet_smime_context_decrypt (GMimeCryptoContext  *context,
+                              GMimeDecryptFlags    flags,
+                              const char          *session_key,
+                              GMimeStream         *istream,
+                              GMimeStream         *ostream,
+                              GError             **error)
+{
+  CachetSmimeContext *self = CACHET_SMIME_CONTEXT (context);
+  g_autoptr(GBytes) der = NULL;
+  g_autoptr(CachetEnvelopedData) envelope = NULL;
+  g_autoptr(GBytes) plaintext = NULL;
+
+  if (!require_identity (self, error))
+    return NULL;
+  if ((der = read_stream (istream)) == NULL)
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_UNREADABLE,
+                           _("The encrypted part cannot be read."));
+      return NULL;
+    }
+  if ((envelope = cachet_enveloped_data_new (der, error)) == NULL ||
+      (plaintext = cachet_enveloped_data_decrypt (envelope, self->identity, error)) == NULL ||
+      !write_bytes (ostream, plaintext, error))
+    return NULL;
+
+  return g_mime_decrypt_result_new ();
+}
+
 static int
 cachet_smime_context_import_keys (GMimeCryptoContext  *context,
                                   GMimeStream         *istream,
@@ -315,6 +411,8 @@ cachet_smime_context_class_init (CachetSmimeContextClass *klass)
   context_class->get_key_exchange_protocol = cachet_smime_context_get_key_exchange_protocol;
   context_class->sign = cachet_smime_context_sign;
   context_class->verify = cachet_smime_context_verify;
+  context_class->encrypt = cachet_smime_context_encrypt;
+  context_class->decrypt = cachet_smime_context_decrypt;
   context_class->import_keys = cachet_smime_context_import_keys;
 }
 

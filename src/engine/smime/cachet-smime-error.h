@@ -27,6 +27,14 @@ G_BEGIN_DECLS
  * @CACHET_SMIME_ERROR_STORE: the certificate store cannot be read or written
  * @CACHET_SMIME_ERROR_NOT_FOUND: no certificate with that fingerprint is
  *   stored
+ * @CACHET_SMIME_ERROR_NOT_RECIPIENT: the message is not encrypted for the
+ *   identity's key; the message names the recipients it is for
+ * @CACHET_SMIME_ERROR_DECRYPT_FAILED: the message is for the identity's key
+ *   but does not decrypt (changed in transit, or damaged)
+ * @CACHET_SMIME_ERROR_UNSUPPORTED: the message is encrypted with an
+ *   algorithm Cachet does not implement
+ * @CACHET_SMIME_ERROR_ENCRYPT_FAILED: a message could not be encrypted (a
+ *   recipient has no usable certificate)
  *
  * Errors of the S/MIME layer. The verdict on a signed message is not an
  * error: it is a #CachetSecurityReport.
@@ -40,6 +48,10 @@ typedef enum
   CACHET_SMIME_ERROR_CERTIFICATE_INVALID,
   CACHET_SMIME_ERROR_STORE,
   CACHET_SMIME_ERROR_NOT_FOUND,
+  CACHET_SMIME_ERROR_NOT_RECIPIENT,
+  CACHET_SMIME_ERROR_DECRYPT_FAILED,
+  CACHET_SMIME_ERROR_UNSUPPORTED,
+  CACHET_SMIME_ERROR_ENCRYPT_FAILED,
 } CachetSmimeError;
 
 GQuark cachet_smime_error_quark (void);

@@ -13,6 +13,7 @@
 #include "cachet-mime.h"
 #include "cachet-smime.h"
 #include "cachet-smime-context.h"
+#include "cachet-smime-enveloped-data.h"
 #include "cachet-smime-error.h"
 #include "cachet-smime-signed-data.h"
 
@@ -486,5 +487,382 @@ cachet_smime_sign_message (GMimeMessage         *message,
     return FALSE;
 
   g_mime_message_set_mime_part (message, signed_entity);
+  return TRUE;
+}
+
+/* The MIME entity inside an EnvelopedData, parsed; nothing of it exists
+ * unless the whole content decrypted. */
+static GMimeObject *
+decrypt_entity (GMimeObject          *root,
+                CachetSmimeIdentity  *identity,
+                GError              **error)
+{
+  g_autoptr(GBytes) der = decoded_content (root);
+  g_autoptr(CachetEnvelopedData) envelope = NULL;
+  g_autoptr(GBytes) plaintext = NULL;
+  g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GMimeParser) parser = NULL;
+  GMimeObject *entity;
+
+  if (der == NULL)
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_UNREADABLE,
+                           _("The encrypted part cannot be read."));
+      return NULL;
+    }
+  if ((envelope = cachet_enveloped_data_new (der, error)) == NULL ||
+      (plaintext = cachet_enveloped_data_decrypt (envelope, identity, error)) == NULL)
+    return NULL;
+
+  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (plaintext, NULL),
+                                              g_bytes_get_size (plaintext));
+  parser = g_mime_parser_new_with_stream (stream);
+  if ((entity = g_mime_parser_construct_part (parser, NULL)) == NULL)
+    g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_UNREADABLE,
+                         _("The decrypted content is not a MIME entity."));
+  return entity;
+}
+
+static gboolean
+is_smime_type (GMimeObject        *part,
+               GMimeSecureMimeType type)
+{
+  return part != NULL && GMIME_IS_APPLICATION_PKCS7_MIME (part) &&
+         g_mime_application_pkcs7_mime_get_smime_type (GMIME_APPLICATION_PKCS7_MIME (part)) == type;
+}
+
+/* The verdict on a decrypted message: that of the signature inside if there
+ * is one, else that of the signature around the encrypted part, which then
+ * covers all of it. */
+static CachetSecurityReport *
+decrypted_report (GMimeMessage            *message,
+                  GMimeObject             *entity,
+                  CachetSecurityReport    *outer_report,
+                  CachetCertificateStore  *store,
+                  GError                 **error)
+{
+  GMimeObject *root = g_mime_message_get_mime_part (message);
+  g_autoptr(GMimeObject) outer = g_object_ref (root);
+  g_autoptr(CachetSecurityReport) report = NULL;
+
+  /* Judged with the outer headers, as displayed: the signer must be the
+   * message's sender. */
+  g_mime_message_set_mime_part (message, entity);
+  report = cachet_smime_verify_message (message, store, error);
+  g_mime_message_set_mime_part (message, outer);
+  if (report == NULL)
+    return NULL;
+
+  /* Without a signature inside, what is displayed is the whole decrypted
+   * entity, covered by the signature around it if any. */
+  if (!cachet_security_report_is_signed (report))
+    {
+      if (outer_report != NULL)
+        g_set_object (&report, outer_report);
+      cachet_security_report_set_content (report, entity);
+    }
+  cachet_security_report_set_encrypted (report, TRUE);
+  return g_steal_pointer (&report);
+}
+
+/**
+ * cachet_smime_decrypt_message:
+ * @message: a parsed message (cachet_mime_parse_message())
+ * @identity: whose key decrypts
+ * @store: the user's certificates, to verify a signature inside or around
+ * @report: (out) (optional) (transfer full): the verdict on the decrypted
+ *   message, marked encrypted
+ * @error: return location for a #GError
+ *
+ * Decrypts a message encrypted as a whole: its MIME root is the encrypted
+ * part, or a signature around it (encrypted, then signed). An encrypted
+ * part beside other parts is never decrypted (EFAIL, docs/security.md §2
+ * E3), so that no attacker's part is shown or quoted with its plaintext.
+ * @message is not changed.
+ *
+ * Returns: (transfer full) (nullable): the decrypted MIME entity, or %NULL
+ *   with a %CACHET_SMIME_ERROR: %CACHET_SMIME_ERROR_NOT_RECIPIENT names who
+ *   the message is for
+ */
+GMimeObject *
+cachet_smime_decrypt_message (GMimeMessage            *message,
+                              CachetSmimeIdentity     *identity,
+                              CachetCertificateStore  *store,
+                              CachetSecurityReport   **report,
+                              GError                 **error)
+{
+  GMimeObject *encrypted;
+  g_autoptr(CachetSecurityReport) outer_report = NULL;
+  g_autoptr(GMimeObject) entity = NULL;
+
+  g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
+  g_return_val_if_fail (CACHET_IS_SMIME_IDENTITY (identity), NULL);
+  g_return_val_if_fail (CACHET_IS_CERTIFICATE_STORE (store), NULL);
+
+  encrypted = g_mime_message_get_mime_part (message);
+  if (GMIME_IS_MULTIPART_SIGNED (encrypted) ||
+      is_smime_type (encrypted, GMIME_SECURE_MIME_TYPE_SIGNED_DATA))
+    {
+      /* Only what the signature covers, which is all that is displayed. */
+      if ((outer_report = cachet_smime_verify_message (message, store, error)) == NULL)
+        return NULL;
+      encrypted = cachet_security_report_get_content (outer_report);
+    }
+  if (encrypted == NULL || !GMIME_IS_APPLICATION_PKCS7_MIME (encrypted))
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_UNSUPPORTED,
+                           _("The message is not encrypted as a whole; encrypted parts inside it "
+                             "are not decrypted."));
+      return NULL;
+    }
+  if (!is_smime_type (encrypted, GMIME_SECURE_MIME_TYPE_ENVELOPED_DATA))
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_UNSUPPORTED,
+                           _("The message is protected in a way Cachet cannot decrypt."));
+      return NULL;
+    }
+  if ((entity = decrypt_entity (encrypted, identity, error)) == NULL)
+    return NULL;
+
+  if (report != NULL &&
+      (*report = decrypted_report (message, entity, outer_report, store, error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&entity);
+}
+
+typedef struct
+{
+  GBytes              *raw_message;
+  CachetSmimeIdentity *identity;
+} DecryptData;
+
+static void
+decrypt_data_free (gpointer data)
+{
+  DecryptData *decrypt = data;
+
+  g_bytes_unref (decrypt->raw_message);
+  g_object_unref (decrypt->identity);
+  g_free (decrypt);
+}
+
+static void
+decrypt_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  DecryptData *decrypt = task_data;
+  g_autoptr(GMimeMessage) message = NULL;
+  g_autoptr(GMimeObject) entity = NULL;
+  CachetSecurityReport *report = NULL;
+  GError *error = NULL;
+
+  if ((message = cachet_mime_parse_message (decrypt->raw_message, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  entity = cachet_smime_decrypt_message (message, decrypt->identity,
+                                         CACHET_CERTIFICATE_STORE (source_object), &report, &error);
+  if (entity != NULL)
+    g_task_return_pointer (task, report, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * cachet_smime_decrypt_async:
+ * @store: the user's certificates
+ * @identity: whose key decrypts (a smart card may take its time)
+ * @raw_message: the message as stored (RFC 5322 bytes)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the report
+ * @user_data: data for @callback
+ *
+ * Parses and decrypts a stored message off the main thread: what the window
+ * calls to open an encrypted message. The report's content is what to
+ * display.
+ */
+void
+cachet_smime_decrypt_async (CachetCertificateStore *store,
+                            CachetSmimeIdentity    *identity,
+                            GBytes                 *raw_message,
+                            GCancellable           *cancellable,
+                            GAsyncReadyCallback     callback,
+                            gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  DecryptData *decrypt;
+
+  g_return_if_fail (CACHET_IS_CERTIFICATE_STORE (store));
+  g_return_if_fail (CACHET_IS_SMIME_IDENTITY (identity));
+  g_return_if_fail (raw_message != NULL);
+
+  decrypt = g_new0 (DecryptData, 1);
+  decrypt->raw_message = g_bytes_ref (raw_message);
+  decrypt->identity = g_object_ref (identity);
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cachet_smime_decrypt_async);
+  g_task_set_task_data (task, decrypt, decrypt_data_free);
+  g_task_run_in_thread (task, decrypt_thread);
+}
+
+/**
+ * cachet_smime_decrypt_finish:
+ *
+ * Returns: (transfer full) (nullable): the report on the decrypted message,
+ *   marked encrypted, or %NULL with the error of
+ *   cachet_smime_decrypt_message() (or the message cannot be parsed, or
+ *   cancelled)
+ */
+CachetSecurityReport *
+cachet_smime_decrypt_finish (CachetCertificateStore  *store,
+                             GAsyncResult            *result,
+                             GError                 **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * cachet_smime_find_recipients:
+ * @store: the user's certificates
+ * @addresses: (array zero-terminated=1): the recipients' addresses
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type CachetCertificate) (nullable): for
+ *   each address, the kept certificate that is valid now and expires last,
+ *   or %NULL with %CACHET_SMIME_ERROR_ENCRYPT_FAILED naming an address
+ *   without one
+ */
+GPtrArray *
+cachet_smime_find_recipients (CachetCertificateStore  *store,
+                              const char * const      *addresses,
+                              GError                 **error)
+{
+  g_autoptr(GPtrArray) certificates = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  g_return_val_if_fail (CACHET_IS_CERTIFICATE_STORE (store), NULL);
+
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) found = cachet_certificate_store_lookup_address (store, addresses[i], error);
+
+      if (found == NULL)
+        return NULL;
+      /* Sorted by expiry, latest first: the first is the best or none is. */
+      if (found->len == 0 || cachet_certificate_is_expired (g_ptr_array_index (found, 0), now))
+        {
+          g_set_error (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_ENCRYPT_FAILED,
+                       _("No valid certificate is known for %s. Import one first."), addresses[i]);
+          return NULL;
+        }
+      g_ptr_array_add (certificates, g_object_ref (g_ptr_array_index (found, 0)));
+    }
+  return g_steal_pointer (&certificates);
+}
+
+/**
+ * cachet_smime_envelope_recipients:
+ * @sender: who encrypts
+ * @certificates: (element-type CachetCertificate): the other recipients'
+ *   certificates
+ *
+ * Returns: (transfer full) (element-type CachetCertificate): the
+ *   certificates a message is encrypted for: the sender's first, so that
+ *   the sender can read what they sent, then each other one once
+ */
+GPtrArray *
+cachet_smime_envelope_recipients (CachetSmimeIdentity *sender,
+                                  GPtrArray           *certificates)
+{
+  CachetCertificate *own = cachet_smime_identity_get_certificate (sender);
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_ptr_array_add (all, g_object_ref (own));
+  g_hash_table_add (seen, (gpointer) cachet_certificate_get_fingerprint (own));
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      CachetCertificate *certificate = g_ptr_array_index (certificates, i);
+
+      if (g_hash_table_add (seen, (gpointer) cachet_certificate_get_fingerprint (certificate)))
+        g_ptr_array_add (all, g_object_ref (certificate));
+    }
+  return all;
+}
+
+/**
+ * cachet_smime_encrypt_message:
+ * @message: a message being sent; its body is replaced by the encrypted body
+ * @identity: the sender, always a recipient too, and the signer if @sign
+ * @recipients: (element-type CachetCertificate): the other recipients'
+ *   certificates (cachet_certificate_store_lookup_address())
+ * @sign: whether to sign (detached) before encrypting
+ * @cipher: the content encryption
+ * @recipient_id: how recipients are named
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE once @message is encrypted; %FALSE with an error and
+ *   @message unchanged
+ */
+gboolean
+cachet_smime_encrypt_message (GMimeMessage               *message,
+                              CachetSmimeIdentity        *identity,
+                              GPtrArray                  *recipients,
+                              gboolean                    sign,
+                              CachetEnvelopeCipher        cipher,
+                              CachetEnvelopeRecipientId   recipient_id,
+                              GError                    **error)
+{
+  g_autoptr(GMimeObject) original = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GBytes) content = NULL;
+  g_autoptr(GBytes) envelope = NULL;
+  g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GMimeDataWrapper) wrapper = NULL;
+  g_autoptr(GMimeApplicationPkcs7Mime) part = NULL;
+  GMimeObject *entity;
+
+  g_return_val_if_fail (GMIME_IS_MESSAGE (message), FALSE);
+  g_return_val_if_fail (CACHET_IS_SMIME_IDENTITY (identity), FALSE);
+  g_return_val_if_fail (recipients != NULL, FALSE);
+
+  if ((entity = g_mime_message_get_mime_part (message)) == NULL)
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_ENCRYPT_FAILED,
+                           _("The message has no body to encrypt."));
+      return FALSE;
+    }
+  original = g_object_ref (entity);
+  if (sign && !cachet_smime_sign_message (message, identity, CACHET_SMIME_SIGN_DETACHED, error))
+    return FALSE;
+
+  entity = g_mime_message_get_mime_part (message);
+  g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
+  certificates = cachet_smime_envelope_recipients (identity, recipients);
+  if ((content = canonical_bytes (entity)) == NULL ||
+      (envelope = cachet_enveloped_data_encrypt (content, certificates, cipher, recipient_id,
+                                                 error)) == NULL)
+    {
+      if (content == NULL)
+        g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_ENCRYPT_FAILED,
+                             _("The message to encrypt could not be read."));
+      g_mime_message_set_mime_part (message, original);
+      return FALSE;
+    }
+
+  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (envelope, NULL),
+                                              g_bytes_get_size (envelope));
+  wrapper = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+  part = g_mime_application_pkcs7_mime_new (GMIME_SECURE_MIME_TYPE_ENVELOPED_DATA);
+  g_mime_part_set_content (GMIME_PART (part), wrapper);
+  g_mime_part_set_content_encoding (GMIME_PART (part), GMIME_CONTENT_ENCODING_BASE64);
+  g_mime_message_set_mime_part (message, GMIME_OBJECT (part));
   return TRUE;
 }
