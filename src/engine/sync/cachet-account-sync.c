@@ -441,12 +441,20 @@ sync_folder (CachetAccountSync              *self,
   g_array_append_vals (known_uids, stored_uids->data, stored_uids->len);
   g_array_sort (known_uids, compare_uids);
 
-  gone = uids_missing_from (stored_uids, server_uids);
   fresh = uids_missing_from (server_uids, known_uids);
   added_before = run->report.added;
-  if (!remove_gone (self, run, name, uidvalidity, gone, error) ||
-      !sync_flags (self, run, name, uidvalidity, known_modseq, stored_uids, error) ||
+  if (!sync_flags (self, run, name, uidvalidity, known_modseq, stored_uids, error) ||
       !fetch_new_messages (self, run, name, uidvalidity, fresh, error))
+    return FALSE;
+  /* Listed again after the download: storing takes up the files an
+   * interrupted run left without their rows, some of them perhaps of
+   * messages gone from the server since. */
+  g_clear_pointer (&stored_uids, g_array_unref);
+  stored_uids = cachet_store_list_uids (self->store, name, uidvalidity, error);
+  if (stored_uids == NULL)
+    return FALSE;
+  gone = uids_missing_from (stored_uids, server_uids);
+  if (!remove_gone (self, run, name, uidvalidity, gone, error))
     return FALSE;
   if (synced_before && g_ascii_strcasecmp (name, "INBOX") == 0)
     run->report.new_in_inbox += run->report.added - added_before;
