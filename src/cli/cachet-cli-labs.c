@@ -10,9 +10,8 @@
 
 #include "cachet-cli.h"
 #include "cachet-cli-labs.h"
-#include "cachet-lab-detect.h"
 #include "cachet-lab-filer.h"
-#include "cachet-mime.h"
+#include "cachet-lab-mail-import.h"
 
 /* `cachet-cli labs`: file lab result files by hand or from scripts, and
  * read the import journal. */
@@ -20,9 +19,6 @@
 static const char labs_import_summary[] = N_("Read lab result files and file them in the patients’ folders");
 static const char labs_import_mail_summary[] = N_("File the lab results found in the messages of a folder kept on this computer");
 static const char labs_list_summary[] = N_("List the imported lab results and what was done with each");
-
-/* Messages are read from the store this many at a time. */
-#define MAIL_PAGE_SIZE 200
 
 static CachetLabFiler *
 open_filer (const char *archive_dir,
@@ -186,41 +182,6 @@ command_labs_import (int    argc,
   return exit_status;
 }
 
-/* Files what @raw holds: every lab result, each with the message's PDF
- * when it embeds none. A message that is not a lab result is left alone. */
-static gboolean
-import_message (CachetLabFiler *filer,
-                GBytes         *raw,
-                const char     *sender,
-                gboolean        json,
-                JsonBuilder    *builder)
-{
-  g_autoptr(GMimeMessage) message = cachet_mime_parse_message (raw, NULL);
-  g_autoptr(GPtrArray) candidates = NULL;
-  GBytes *pdf = NULL;
-  gboolean ok = TRUE;
-
-  if (message == NULL)
-    return TRUE;
-  candidates = cachet_lab_find_in_message (message);
-  for (guint i = 0; i < candidates->len && pdf == NULL; i++)
-    {
-      CachetLabCandidate *candidate = g_ptr_array_index (candidates, i);
-
-      if (candidate->format == CACHET_LAB_FORMAT_PDF)
-        pdf = candidate->bytes;
-    }
-  for (guint i = 0; i < candidates->len; i++)
-    {
-      CachetLabCandidate *candidate = g_ptr_array_index (candidates, i);
-
-      if (candidate->format != CACHET_LAB_FORMAT_PDF
-          && !import_one (filer, candidate->bytes, candidate->file_name, sender, pdf, json, builder))
-        ok = FALSE;
-    }
-  return ok;
-}
-
 static int
 command_labs_import_mail (int    argc,
                           char **argv)
@@ -241,48 +202,41 @@ command_labs_import_mail (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(CachetAccount) account = NULL;
   g_autoptr(CachetStore) store = NULL;
-  g_autoptr(CachetLabFiler) filer = NULL;
+  g_autoptr(CachetLabMailImport) import = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) filed = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  CachetLabMailReport report;
   int status;
-  int exit_status = 0;
 
   g_option_context_set_summary (context, _(labs_import_mail_summary));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = cachet_cli_parse_options (context, &argc, &argv)) != 0)
     return status;
   if ((account = cachet_cli_find_account (account_name)) == NULL
-      || (store = cachet_cli_open_store (account)) == NULL
-      || (filer = open_filer (into, inbox)) == NULL)
+      || (store = cachet_cli_open_store (account)) == NULL)
     return CACHET_CLI_FAILED;
 
+  /* Messages examined by an earlier run, or tagged by another
+   * workstation, are not read again: the journal has their results. */
+  import = cachet_lab_mail_import_new (store, NULL, into, inbox);
+  cachet_lab_mail_import_run_async (import, folder, NULL, cachet_cli_result_cb, &result);
+  filed = cachet_lab_mail_import_run_finish (import, cachet_cli_wait (&result), &report, &error);
+  if (filed == NULL)
+    return cachet_cli_fail (error);
+
   json_builder_begin_array (builder);
-  for (guint offset = 0;; offset += MAIL_PAGE_SIZE)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) messages = cachet_store_list_messages (store, folder, offset, MAIL_PAGE_SIZE, &error);
-
-      if (messages == NULL)
-        return cachet_cli_fail (error);
-      for (guint i = 0; i < messages->len; i++)
-        {
-          CachetMessageInfo *info = g_ptr_array_index (messages, i);
-          g_autoptr(GBytes) raw = cachet_store_load_message (store, folder, cachet_message_info_get_uid (info),
-                                                             NULL, &error);
-
-          if (raw == NULL)
-            {
-              g_printerr (_("cachet-cli: message %u: %s\n"), cachet_message_info_get_uid (info), error->message);
-              g_clear_error (&error);
-              exit_status = CACHET_CLI_FAILED;
-            }
-          else if (!import_message (filer, raw, cachet_message_info_get_from_address (info), json, builder))
-            exit_status = CACHET_CLI_FAILED;
-        }
-      if (messages->len < MAIL_PAGE_SIZE)
-        break;
-    }
+  show_entries (filed, json, builder);
   finish_output (json, builder);
-  return exit_status;
+  if (!json && report.skipped > 0)
+    /* On stderr: stdout lists journal entries only, for scripts. */
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "%u message skipped: another workstation filed its lab results\n",
+                             "%u messages skipped: another workstation filed their lab results\n",
+                             report.skipped),
+                report.skipped);
+  return 0;
 }
 
 static int

@@ -12,6 +12,7 @@
 #include "cachet-add-account-dialog.h"
 #include "cachet-attachment-cache.h"
 #include "cachet-application.h"
+#include "cachet-directory-dialog.h"
 #include "cachet-mime.h"
 #include "cachet-outbox-window.h"
 #include "cachet-preferences-window.h"
@@ -441,16 +442,21 @@ cachet_application_show_outbox_action (GSimpleAction *action,
   gtk_window_present (outbox);
 }
 
+/* @task_data: the archive and practice-software inbox folders chosen in
+ * Preferences, empty for the defaults; read on the main thread, as GSettings
+ * wants. */
 static void
 lab_filer_open_thread (GTask        *task,
                        gpointer      source_object,
                        gpointer      task_data,
                        GCancellable *cancellable)
 {
+  char **folders = task_data;
   g_autofree char *journal = cachet_lab_filer_dup_default_journal ();
-  g_autofree char *archive = cachet_lab_filer_dup_default_archive ();
+  g_autofree char *archive = *folders[0] != '\0' ? g_strdup (folders[0]) : cachet_lab_filer_dup_default_archive ();
   GError *error = NULL;
-  CachetLabFiler *filer = cachet_lab_filer_new (journal, archive, NULL, &error);
+  CachetLabFiler *filer = cachet_lab_filer_new (journal, archive, *folders[1] != '\0' ? folders[1] : NULL,
+                                                &error);
 
   if (filer == NULL)
     g_task_return_error (task, error);
@@ -495,6 +501,7 @@ cachet_application_show_results_action (GSimpleAction *action,
 {
   CachetApplication *self = CACHET_APPLICATION (user_data);
   g_autoptr(GTask) task = NULL;
+  char **folders;
 
   /* One results window: it shows the whole journal. */
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
@@ -510,7 +517,28 @@ cachet_application_show_results_action (GSimpleAction *action,
   g_application_hold (G_APPLICATION (self));
   task = g_task_new (self, NULL, lab_filer_opened_cb, NULL);
   g_task_set_source_tag (task, cachet_application_show_results_action);
+  folders = g_new0 (char *, 3);
+  folders[0] = g_settings_get_string (self->settings, "lab-archive-folder");
+  folders[1] = g_settings_get_string (self->settings, "lab-inbox-folder");
+  g_task_set_task_data (task, folders, (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (task, lab_filer_open_thread);
+}
+
+/* Opened from the menu, the directory is for looking addresses up and
+ * copying them: it adds to no message. */
+static void
+cachet_application_show_directory_action (GSimpleAction *action,
+                                          GVariant      *parameter,
+                                          gpointer       user_data)
+{
+  GtkApplication *self = GTK_APPLICATION (user_data);
+  /* Asked before the dialog joins the application, which makes it the
+   * active window. */
+  GtkWindow *parent = gtk_application_get_active_window (self);
+  CachetDirectoryDialog *dialog = cachet_directory_dialog_new (self, NULL);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), parent);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -533,6 +561,7 @@ static const GActionEntry app_actions[] = {
   { "add-account", cachet_application_add_account_action },
   { "preferences", cachet_application_preferences_action },
   { "quit", cachet_application_quit_action },
+  { "show-directory", cachet_application_show_directory_action },
   { "show-outbox", cachet_application_show_outbox_action },
   { "show-results", cachet_application_show_results_action },
 };

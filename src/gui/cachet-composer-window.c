@@ -7,14 +7,17 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "cachet-address.h"
 #include "cachet-attachment-row.h"
 #include "cachet-composer-attachment.h"
 #include "cachet-composer-window.h"
+#include "cachet-directory-dialog.h"
 #include "cachet-drafts.h"
 #include "cachet-message-builder.h"
 #include "cachet-message-summary.h"
+#include "cachet-recipient-completion.h"
 
 /* Writes one message: recipients checked as they are typed, files attached
  * by a button or dropped from the file manager, and the message handed to
@@ -62,6 +65,8 @@ struct _CachetComposerWindow
   gboolean            discarded;
   /* The newest draft found at opening, offered to take up again. */
   GBytes             *resumable_draft;
+  /* Directory suggestions under To, Cc and Bcc. */
+  CachetRecipientCompletion *completions[3];
 
   /* Template widgets */
   AdwToastOverlay    *toast_overlay;
@@ -365,6 +370,46 @@ cachet_composer_window_attach_action (GtkWidget  *widget,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (file_chooser_response_cb), self, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/**
+ * cachet_composer_window_add_recipient:
+ * @address: an address, or "Name <address>"
+ *
+ * Adds @address at the end of the To field, where it is checked like
+ * anything typed there.
+ */
+void
+cachet_composer_window_add_recipient (CachetComposerWindow *self,
+                                      const char           *address)
+{
+  GtkEditable *to = GTK_EDITABLE (self->to_entry);
+  g_autofree char *current = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CACHET_IS_COMPOSER_WINDOW (self));
+  g_return_if_fail (address != NULL);
+
+  /* A separator left at the end by the user is not doubled. */
+  current = g_strstrip (g_strdup (gtk_editable_get_text (to)));
+  while (*current != '\0' && (g_str_has_suffix (current, ",") || g_str_has_suffix (current, ";")))
+    {
+      current[strlen (current) - 1] = '\0';
+      g_strchomp (current);
+    }
+  text = *current != '\0' ? g_strconcat (current, ", ", address, NULL) : g_strdup (address);
+  gtk_editable_set_text (to, text);
+  gtk_editable_set_position (to, -1);
+}
+
+static void
+cachet_composer_window_find_in_directory_action (GtkWidget  *widget,
+                                                 const char *action_name,
+                                                 GVariant   *parameter)
+{
+  CachetComposerWindow *self = CACHET_COMPOSER_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (cachet_directory_dialog_new (GTK_APPLICATION (self->application), self)));
 }
 
 static void
@@ -1183,6 +1228,14 @@ cachet_composer_window_dispose (GObject *object)
   g_clear_object (&self->drafts);
   g_clear_object (&self->store);
   g_clear_pointer (&self->resumable_draft, g_bytes_unref);
+  /* A search under way keeps its completion alive: it leaves the fields
+   * now, before they go. */
+  for (guint i = 0; i < G_N_ELEMENTS (self->completions); i++)
+    {
+      if (self->completions[i] != NULL)
+        cachet_recipient_completion_detach (self->completions[i]);
+      g_clear_object (&self->completions[i]);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (object), CACHET_TYPE_COMPOSER_WINDOW);
   g_clear_object (&self->attachments);
   g_clear_object (&self->settings);
@@ -1234,6 +1287,8 @@ cachet_composer_window_class_init (CachetComposerWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "composer.send", NULL, cachet_composer_window_send_action);
   gtk_widget_class_install_action (widget_class, "composer.attach", NULL, cachet_composer_window_attach_action);
+  gtk_widget_class_install_action (widget_class, "composer.find-in-directory", NULL,
+                                   cachet_composer_window_find_in_directory_action);
   gtk_widget_class_install_action (widget_class, "composer.discard", NULL, cachet_composer_window_discard_action);
   gtk_widget_class_install_action (widget_class, "composer.resume-draft", NULL,
                                    cachet_composer_window_resume_draft_action);
@@ -1253,6 +1308,9 @@ cachet_composer_window_init (CachetComposerWindow *self)
   self->cancellable = g_cancellable_new ();
   self->autosave_cancellable = g_cancellable_new ();
   self->attachments = g_list_store_new (CACHET_TYPE_COMPOSER_ATTACHMENT);
+  self->completions[0] = cachet_recipient_completion_new (self->to_entry);
+  self->completions[1] = cachet_recipient_completion_new (self->cc_entry);
+  self->completions[2] = cachet_recipient_completion_new (self->bcc_entry);
   gtk_list_box_bind_model (self->attachment_list, G_LIST_MODEL (self->attachments),
                            create_attachment_row, self, NULL);
   g_signal_connect_object (self->attachments, "items-changed",

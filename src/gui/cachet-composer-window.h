@@ -35,5 +35,7 @@ void                  cachet_composer_window_add_file         (CachetComposerWin
                                                                GFile                *file);
 void                  cachet_composer_window_open_draft       (CachetComposerWindow *self,
                                                                GBytes               *draft);
+void                  cachet_composer_window_add_recipient    (CachetComposerWindow *self,
+                                                               const char           *address);
 
 G_END_DECLS

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "cachet-directory.h"
+#include "cachet-lab-filer.h"
 #include "cachet-preferences-window.h"
 
 struct _CachetPreferencesWindow
@@ -17,8 +19,26 @@ struct _CachetPreferencesWindow
   CachetAccountList         *accounts;
   CachetCredentialsProvider *credentials;
 
+  CachetDirectory           *directory;
+  /* Cancelled when the window closes; kept until finalize so that late
+   * callbacks can tell. */
+  GCancellable              *cancellable;
+  GSettings                 *settings;
+  /* The folder chooser open, at most one, and the key it sets. */
+  GtkFileChooserNative      *lab_chooser;
+  const char                *lab_chooser_key;
+
   /* Template widgets */
   GtkListBox                *account_list;
+  AdwActionRow              *directory_date_row;
+  AdwActionRow              *directory_entries_row;
+  AdwActionRow              *directory_update_row;
+  GtkWidget                 *directory_update_button;
+  GtkProgressBar            *directory_progress;
+  AdwActionRow              *lab_archive_row;
+  AdwActionRow              *lab_inbox_row;
+  GtkWidget                 *lab_inbox_clear_button;
+  GtkListBox                *lab_account_list;
 };
 
 G_DEFINE_FINAL_TYPE (CachetPreferencesWindow, cachet_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -115,6 +135,230 @@ create_account_row (gpointer item,
   return row;
 }
 
+/* The extract's date is the publisher's local time, "2026-08-14T03:12":
+ * only its day is shown. */
+static char *
+format_extract_date (const char *extract_date)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) date = NULL;
+
+  if (extract_date == NULL)
+    return g_strdup (_("Unknown"));
+  date = g_date_time_new_from_iso8601 (extract_date, utc);
+  if (date == NULL)
+    return g_strdup (extract_date);
+  return g_date_time_format (date, "%x");
+}
+
+/* A few values kept with the directory: quick enough for the main thread. */
+static void
+show_directory_info (CachetPreferencesWindow *self)
+{
+  g_autoptr(CachetDirectoryInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *entries = NULL;
+
+  info = cachet_directory_query_info (self->directory, &error);
+  if (info == NULL)
+    {
+      gboolean missing = g_error_matches (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_NOT_IMPORTED);
+      /* Row subtitles are markup. */
+      g_autofree char *message = g_markup_escape_text (error->message, -1);
+
+      adw_action_row_set_subtitle (self->directory_date_row, missing ? _("None yet") : message);
+      adw_action_row_set_subtitle (self->directory_entries_row, missing ? _("Update now to download the directory") : "");
+      return;
+    }
+  date = format_extract_date (info->extract_date);
+  entries = g_strdup_printf ("%" G_GUINT64_FORMAT, info->entries);
+  adw_action_row_set_subtitle (self->directory_date_row, date);
+  adw_action_row_set_subtitle (self->directory_entries_row, entries);
+}
+
+static void
+directory_progress_cb (double   fraction,
+                       gpointer user_data)
+{
+  CachetPreferencesWindow *self = user_data;
+
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    gtk_progress_bar_set_fraction (self->directory_progress, fraction);
+}
+
+static void
+directory_updated_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CachetPreferencesWindow) self = user_data;
+  g_autoptr(CachetDirectoryImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean updated = cachet_directory_update_finish (CACHET_DIRECTORY (source), result, &report, &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->directory_progress), FALSE);
+  gtk_widget_set_sensitive (self->directory_update_button, TRUE);
+  if (!updated)
+    {
+      g_autofree char *reason = g_markup_escape_text (error->message, -1);
+      g_autofree char *message =
+        g_strdup_printf (_("The directory could not be updated (%s). The copy you had is still used: "
+                           "check the connection, then update again."),
+                         reason);
+
+      adw_action_row_set_subtitle (self->directory_update_row, message);
+      return;
+    }
+  adw_action_row_set_subtitle (self->directory_update_row,
+                               report == NULL ? _("The directory was already up to date")
+                                              : _("The directory is up to date"));
+  show_directory_info (self);
+}
+
+static void
+directory_update_clicked_cb (CachetPreferencesWindow *self)
+{
+  gtk_widget_set_sensitive (self->directory_update_button, FALSE);
+  gtk_progress_bar_set_fraction (self->directory_progress, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->directory_progress), TRUE);
+  adw_action_row_set_subtitle (self->directory_update_row, _("Updating…"));
+  cachet_directory_update_async (self->directory, NULL, directory_progress_cb, self, self->cancellable,
+                                 directory_updated_cb, g_object_ref (self));
+}
+
+static void
+show_lab_folders (CachetPreferencesWindow *self)
+{
+  g_autofree char *archive = g_settings_get_string (self->settings, "lab-archive-folder");
+  g_autofree char *inbox = g_settings_get_string (self->settings, "lab-inbox-folder");
+
+  if (*archive == '\0')
+    {
+      g_autofree char *default_archive = cachet_lab_filer_dup_default_archive ();
+      g_autofree char *subtitle = g_strdup_printf (_("Default: %s"), default_archive);
+
+      adw_action_row_set_subtitle (self->lab_archive_row, subtitle);
+    }
+  else
+    adw_action_row_set_subtitle (self->lab_archive_row, archive);
+  adw_action_row_set_subtitle (self->lab_inbox_row,
+                               *inbox != '\0' ? inbox : _("None: the original files stay in the archive only"));
+  gtk_widget_set_sensitive (self->lab_inbox_clear_button, *inbox != '\0');
+}
+
+static void
+lab_folder_chosen_cb (GtkNativeDialog *dialog,
+                      int              response,
+                      gpointer         user_data)
+{
+  CachetPreferencesWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
+
+      /* The filer writes with POSIX calls (fsync, rename): a folder seen
+       * only through GVfs will not do. */
+      if (path == NULL)
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                          adw_toast_new (_("Choose a folder of this computer or of a mounted network share")));
+      else
+        g_settings_set_string (self->settings, self->lab_chooser_key, path);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_clear_object (&self->lab_chooser);
+}
+
+static void
+choose_lab_folder (CachetPreferencesWindow *self,
+                   const char              *title,
+                   const char              *key)
+{
+  g_autofree char *current = g_settings_get_string (self->settings, key);
+
+  if (self->lab_chooser != NULL)
+    return;
+  self->lab_chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                   _("_Select"), _("_Cancel"));
+  self->lab_chooser_key = key;
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->lab_chooser), TRUE);
+  if (*current != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (current);
+
+      gtk_file_chooser_set_file (GTK_FILE_CHOOSER (self->lab_chooser), file, NULL);
+    }
+  g_signal_connect (self->lab_chooser, "response", G_CALLBACK (lab_folder_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->lab_chooser));
+}
+
+static void
+lab_archive_clicked_cb (CachetPreferencesWindow *self)
+{
+  choose_lab_folder (self, _("Lab Results Archive Folder"), "lab-archive-folder");
+}
+
+static void
+lab_inbox_clicked_cb (CachetPreferencesWindow *self)
+{
+  choose_lab_folder (self, _("Practice Software Inbox"), "lab-inbox-folder");
+}
+
+static void
+lab_inbox_clear_clicked_cb (CachetPreferencesWindow *self)
+{
+  g_settings_reset (self->settings, "lab-inbox-folder");
+}
+
+static void
+lab_import_toggled_cb (GtkSwitch  *toggle,
+                       GParamSpec *pspec,
+                       gpointer    user_data)
+{
+  CachetAccount *account = user_data;
+  CachetPreferencesWindow *self = CACHET_PREFERENCES_WINDOW (gtk_widget_get_root (GTK_WIDGET (toggle)));
+  gboolean active = gtk_switch_get_active (toggle);
+  g_autoptr(GError) error = NULL;
+
+  if (active == cachet_account_get_lab_import (account))
+    return;
+  cachet_account_set_lab_import (account, active);
+  if (!cachet_account_list_save_changes (self->accounts, &error))
+    {
+      /* The switch shows what the accounts file says. */
+      cachet_account_set_lab_import (account, !active);
+      gtk_switch_set_active (toggle, !active);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+    }
+}
+
+static GtkWidget *
+create_lab_account_row (gpointer item,
+                        gpointer user_data)
+{
+  CachetAccount *account = item;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+  g_autofree char *label = g_strdup_printf (_("File lab results from “%s”"), cachet_account_get_name (account));
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cachet_account_get_name (account));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), cachet_account_get_address (account));
+
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (toggle), cachet_account_get_lab_import (account));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_signal_connect_object (toggle, "notify::active", G_CALLBACK (lab_import_toggled_cb), account, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+
+  return row;
+}
+
 CachetPreferencesWindow *
 cachet_preferences_window_new (CachetAccountList         *accounts,
                                CachetCredentialsProvider *credentials)
@@ -129,6 +373,8 @@ cachet_preferences_window_new (CachetAccountList         *accounts,
   self->credentials = g_object_ref (credentials);
   gtk_list_box_bind_model (self->account_list, G_LIST_MODEL (accounts),
                            create_account_row, NULL, NULL);
+  gtk_list_box_bind_model (self->lab_account_list, G_LIST_MODEL (accounts),
+                           create_lab_account_row, NULL, NULL);
 
   return self;
 }
@@ -138,11 +384,31 @@ cachet_preferences_window_dispose (GObject *object)
 {
   CachetPreferencesWindow *self = CACHET_PREFERENCES_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), CACHET_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->directory);
+  /* Its answer would come to a window gone. */
+  if (self->lab_chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->lab_chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->lab_chooser));
+    }
+  g_clear_object (&self->lab_chooser);
+  g_clear_object (&self->settings);
   g_clear_object (&self->accounts);
   g_clear_object (&self->credentials);
 
   G_OBJECT_CLASS (cachet_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+cachet_preferences_window_finalize (GObject *object)
+{
+  CachetPreferencesWindow *self = CACHET_PREFERENCES_WINDOW (object);
+
+  g_object_unref (self->cancellable);
+
+  G_OBJECT_CLASS (cachet_preferences_window_parent_class)->finalize (object);
 }
 
 static void
@@ -152,14 +418,37 @@ cachet_preferences_window_class_init (CachetPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cachet_preferences_window_dispose;
+  object_class->finalize = cachet_preferences_window_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE_PATH "/cachet-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, account_list);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, directory_date_row);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, directory_entries_row);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, directory_update_row);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, directory_update_button);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, directory_progress);
+  gtk_widget_class_bind_template_callback (widget_class, directory_update_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_archive_row);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_inbox_row);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_inbox_clear_button);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_account_list);
+  gtk_widget_class_bind_template_callback (widget_class, lab_archive_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, lab_inbox_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, lab_inbox_clear_clicked_cb);
 }
 
 static void
 cachet_preferences_window_init (CachetPreferencesWindow *self)
 {
+  self->directory = cachet_directory_new (NULL);
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  show_directory_info (self);
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::lab-archive-folder", G_CALLBACK (show_lab_folders), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::lab-inbox-folder", G_CALLBACK (show_lab_folders), self,
+                           G_CONNECT_SWAPPED);
+  show_lab_folders (self);
 }

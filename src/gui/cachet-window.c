@@ -12,6 +12,8 @@
 #include "cachet-composer-window.h"
 #include "cachet-folder-list.h"
 #include "cachet-inbox-watcher.h"
+#include "cachet-lab-journal-entry.h"
+#include "cachet-lab-mail-import.h"
 #include "cachet-message-actions.h"
 #include "cachet-message-list.h"
 #include "cachet-message-row.h"
@@ -681,6 +683,94 @@ report_sync_error (CachetWindow  *self,
 }
 
 static void
+lab_import_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  SyncData *data = user_data;
+  g_autoptr(CachetWindow) self = data->window;
+  g_autoptr(CachetAccount) account = data->account;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *filed_text = NULL;
+  g_autofree char *text = NULL;
+  CachetLabMailReport report;
+  AdwToast *toast;
+  guint filed = 0;
+  guint pending = 0;
+
+  g_free (data);
+  entries = cachet_lab_mail_import_run_finish (CACHET_LAB_MAIL_IMPORT (source), result, &report, &error);
+  if (entries == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("Lab results from “%s” could not be filed: %s"),
+                                 cachet_account_get_name (account), error->message);
+      show_toast (self, message);
+      return;
+    }
+
+  /* The other workstations skip what this one filed once the server has
+   * the keyword: a sync now tells it, rather than the next one. */
+  if (report.tagged > 0 && cachet_account_list_has_id (self->accounts, cachet_account_get_id (account)))
+    sync_account (self, account, TRUE);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CachetLabEntryStatus status = cachet_lab_journal_entry_get_status (g_ptr_array_index (entries, i));
+
+      if (status == CACHET_LAB_ENTRY_STATUS_FILED)
+        filed++;
+      else if (status == CACHET_LAB_ENTRY_STATUS_PENDING)
+        pending++;
+    }
+  /* Duplicates were filed before: nothing new to look at. */
+  if (filed == 0 && pending == 0)
+    return;
+  filed_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lab result filed", "%u lab results filed", filed),
+                                filed);
+  if (pending == 0)
+    text = g_steal_pointer (&filed_text);
+  else
+    /* Translators: %s is "N lab results filed". */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u waiting for patient confirmation",
+                                         "%s, %u waiting for patient confirmation", pending),
+                            filed_text, pending);
+  toast = show_toast (self, text);
+  adw_toast_set_button_label (toast, _("Show Results"));
+  adw_toast_set_action_name (toast, "app.show-results");
+}
+
+/* Files the lab results the sync brought into the account's inbox, where
+ * the user chose to in Preferences. */
+static void
+import_lab_results (CachetWindow  *self,
+                    CachetAccount *account)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CachetLabMailImport) import = NULL;
+  g_autofree char *archive = g_settings_get_string (self->settings, "lab-archive-folder");
+  g_autofree char *inbox = g_settings_get_string (self->settings, "lab-inbox-folder");
+  CachetStore *store = cachet_application_get_store (get_application (self), account, &error);
+  SyncData *data;
+
+  if (store == NULL)
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  import = cachet_lab_mail_import_new (store, NULL, *archive != '\0' ? archive : NULL,
+                                      *inbox != '\0' ? inbox : NULL);
+  data = g_new0 (SyncData, 1);
+  data->window = g_object_ref (self);
+  data->account = g_object_ref (account);
+  cachet_lab_mail_import_run_async (import, "INBOX", self->cancellable, lab_import_done_cb, data);
+}
+
+static void
 sync_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -709,6 +799,10 @@ sync_done_cb (GObject      *source,
   reload_after_sync (self, account);
   if (report.new_in_inbox > 0)
     notify_new_mail (self, account, report.new_in_inbox);
+  /* Only after a complete sync: the import reads the inbox in UID order
+   * and does not come back below the last message it read. */
+  if (error == NULL && cachet_account_get_lab_import (account))
+    import_lab_results (self, account);
   if (again && cachet_account_list_has_id (self->accounts, cachet_account_get_id (account)))
     sync_account (self, account, FALSE);
   if (g_hash_table_size (self->syncing) == 0)

@@ -219,6 +219,24 @@ cachet_account_list_add (CachetAccountList  *self,
 }
 
 /**
+ * cachet_account_list_save_changes:
+ * @error: return location for a #GError
+ *
+ * Writes the accounts file after a setting of an account of the list
+ * changed (cachet_account_set_lab_import() and the like).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+cachet_account_list_save_changes (CachetAccountList  *self,
+                                  GError            **error)
+{
+  g_return_val_if_fail (CACHET_IS_ACCOUNT_LIST (self), FALSE);
+
+  return cachet_account_list_save (self, self->accounts, error);
+}
+
+/**
  * cachet_account_list_remove:
  * @account: an account of the list
  * @error: return location for a #GError

@@ -21,6 +21,8 @@ gboolean           cachet_account_list_load         (CachetAccountList  *self,
 gboolean           cachet_account_list_add          (CachetAccountList  *self,
                                                      CachetAccount      *account,
                                                      GError            **error);
+gboolean           cachet_account_list_save_changes (CachetAccountList  *self,
+                                                     GError            **error);
 gboolean           cachet_account_list_remove       (CachetAccountList  *self,
                                                      CachetAccount      *account,
                                                      GError            **error);

@@ -28,6 +28,7 @@ struct _CachetAccount
   char    *login;
   char    *client_cert;
   char    *ca_file;
+  gboolean lab_import;
 };
 
 G_DEFINE_FINAL_TYPE (CachetAccount, cachet_account, G_TYPE_OBJECT)
@@ -44,6 +45,7 @@ enum {
   PROP_LOGIN,
   PROP_CLIENT_CERT,
   PROP_CA_FILE,
+  PROP_LAB_IMPORT,
   N_PROPS
 };
 
@@ -68,6 +70,7 @@ replace_string (char       **field,
 #define KEY_LOGIN       "Login"
 #define KEY_CLIENT_CERT "ClientCertificate"
 #define KEY_CA_FILE     "CAFile"
+#define KEY_LAB_IMPORT  "LabImport"
 
 /**
  * cachet_account_new:
@@ -197,6 +200,31 @@ cachet_account_set_ca_file (CachetAccount *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CA_FILE]);
 }
 
+/**
+ * cachet_account_get_lab_import:
+ *
+ * Returns: whether the lab results that arrive in this account's inbox are
+ *   filed after each sync
+ */
+gboolean
+cachet_account_get_lab_import (CachetAccount *self)
+{
+  g_return_val_if_fail (CACHET_IS_ACCOUNT (self), FALSE);
+  return self->lab_import;
+}
+
+void
+cachet_account_set_lab_import (CachetAccount *self,
+                               gboolean       lab_import)
+{
+  g_return_if_fail (CACHET_IS_ACCOUNT (self));
+  lab_import = !!lab_import;
+  if (self->lab_import == lab_import)
+    return;
+  self->lab_import = lab_import;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAB_IMPORT]);
+}
+
 static gboolean
 is_clean_text (const char *text)
 {
@@ -318,6 +346,11 @@ cachet_account_save_to_keyfile (CachetAccount *self,
   set_optional_string (keyfile, self->id, KEY_LOGIN, self->login);
   set_optional_string (keyfile, self->id, KEY_CLIENT_CERT, self->client_cert);
   set_optional_string (keyfile, self->id, KEY_CA_FILE, self->ca_file);
+  /* Off is the default, and leaves the files of older versions unchanged. */
+  if (self->lab_import)
+    g_key_file_set_boolean (keyfile, self->id, KEY_LAB_IMPORT, TRUE);
+  else
+    g_key_file_remove_key (keyfile, self->id, KEY_LAB_IMPORT, NULL);
 }
 
 static char *
@@ -360,6 +393,7 @@ cachet_account_new_from_keyfile (GKeyFile    *keyfile,
                           "login", login,
                           "client-cert", client_cert,
                           "ca-file", ca_file,
+                          "lab-import", g_key_file_get_boolean (keyfile, group, KEY_LAB_IMPORT, NULL),
                           NULL);
   if (!cachet_account_validate (account, &local_error))
     {
@@ -423,6 +457,9 @@ cachet_account_get_property (GObject    *object,
     case PROP_CA_FILE:
       g_value_set_string (value, self->ca_file);
       break;
+    case PROP_LAB_IMPORT:
+      g_value_set_boolean (value, self->lab_import);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -462,6 +499,9 @@ cachet_account_set_property (GObject      *object,
     case PROP_CA_FILE:
       cachet_account_set_ca_file (self, g_value_get_string (value));
       break;
+    case PROP_LAB_IMPORT:
+      cachet_account_set_lab_import (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -486,6 +526,7 @@ cachet_account_class_init (CachetAccountClass *klass)
   properties[PROP_LOGIN] = g_param_spec_string ("login", NULL, NULL, NULL, read_write);
   properties[PROP_CLIENT_CERT] = g_param_spec_string ("client-cert", NULL, NULL, NULL, read_write);
   properties[PROP_CA_FILE] = g_param_spec_string ("ca-file", NULL, NULL, NULL, read_write);
+  properties[PROP_LAB_IMPORT] = g_param_spec_boolean ("lab-import", NULL, NULL, FALSE, read_write);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -51,6 +51,9 @@ void           cachet_account_set_client_cert  (CachetAccount *self,
 const char    *cachet_account_get_ca_file      (CachetAccount *self);
 void           cachet_account_set_ca_file      (CachetAccount *self,
                                                 const char    *ca_file);
+gboolean       cachet_account_get_lab_import   (CachetAccount *self);
+void           cachet_account_set_lab_import   (CachetAccount *self,
+                                                gboolean       lab_import);
 gboolean       cachet_account_validate         (CachetAccount *self,
                                                 GError       **error);
 void           cachet_account_save_to_keyfile  (CachetAccount *self,

@@ -1,0 +1,360 @@
+/* test-labs-mail-import.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "cachet-account-list.h"
+#include "cachet-lab-filer.h"
+#include "cachet-lab-mail-import.h"
+#include "cachet-mime.h"
+#include "cachet-store.h"
+#include "cachet-test-server.h"
+#include "cachet-test-utils.h"
+#include "labs-test-data.h"
+
+/* Lab results filed from the messages of a store: each message read once,
+ * tagged for the other workstations once filed, and skipped unread when
+ * another workstation tagged it; the command line does the same. */
+
+#define UIDVALIDITY 41
+
+typedef struct
+{
+  char        *root;
+  char        *journal;
+  char        *archive;
+  CachetStore *store;
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  CachetFolderInfo inbox = { .name = (char *) "INBOX", .uidvalidity = UIDVALIDITY };
+
+  fixture->root = g_dir_make_tmp ("labs-mail-import-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->journal = g_build_filename (fixture->root, "journal.sqlite", NULL);
+  fixture->archive = g_build_filename (fixture->root, "archive", NULL);
+  base = g_build_filename (fixture->root, "data", NULL);
+  fixture->store = cachet_store_new (base, "account", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cachet_store_upsert_folder (fixture->store, &inbox, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->store);
+  remove_tree (fixture->root);
+  g_free (fixture->root);
+  g_free (fixture->journal);
+  g_free (fixture->archive);
+}
+
+/* A message from a lab with an HPRIM Net file attached. */
+static GBytes *
+lab_message (void)
+{
+  g_autofree char *hprim = labs_test_hprim_net (FALSE);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) hprim, strlen (hprim));
+  char *raw = g_strdup_printf (
+    "From: Labo <labo@example.org>\r\nTo: secretariat@demo.cachet.test\r\nSubject: CR\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+    "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVeuillez trouver le compte-rendu.\r\n"
+    "--b\r\nContent-Type: application/octet-stream; name=\"cr.hpr\"\r\n"
+    "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--b--\r\n", encoded);
+
+  return g_bytes_new_take (raw, strlen (raw));
+}
+
+static GBytes *
+letter (void)
+{
+  static const char raw[] =
+    "From: Dr Lambert <bob@example.org>\r\nTo: secretariat@demo.cachet.test\r\nSubject: RDV\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour, à jeudi.\r\n";
+
+  return g_bytes_new_static (raw, sizeof raw - 1);
+}
+
+static void
+add_message (CachetStore        *store,
+             guint32             uid,
+             GBytes             *raw,
+             const char * const *keywords)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CachetMessageInfo) info = cachet_store_add_message (store, "INBOX", UIDVALIDITY, uid, raw, 0,
+                                                                keywords, 1768467000 + uid, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+}
+
+static GPtrArray *
+run_import (Fixture             *fixture,
+            const char          *archive,
+            CachetLabMailReport *report,
+            GError             **error)
+{
+  g_autoptr(CachetLabMailImport) import = cachet_lab_mail_import_new (fixture->store, fixture->journal,
+                                                                      archive, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cachet_lab_mail_import_run_async (import, "INBOX", NULL, cachet_test_result_cb, &result);
+  return cachet_lab_mail_import_run_finish (import, cachet_test_wait_result (&result), report, error);
+}
+
+static gboolean
+has_keyword (CachetStore *store,
+             guint32      uid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CachetMessageInfo) info = cachet_store_get_message (store, "INBOX", uid, &error);
+
+  g_assert_no_error (error);
+  return cachet_message_info_has_keyword (info, CACHET_LAB_FILED_KEYWORD);
+}
+
+static guint
+count_journal (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CachetLabFiler) filer = cachet_lab_filer_new (fixture->journal, fixture->archive, NULL, &error);
+  g_autoptr(GListModel) entries = NULL;
+
+  g_assert_no_error (error);
+  entries = cachet_lab_filer_list_entries (filer, &error);
+  g_assert_no_error (error);
+  return g_list_model_get_n_items (entries);
+}
+
+/* The lab message is filed and tagged, locally at once and for the server
+ * through the queue; the letter is read but left alone; a second run reads
+ * nothing again. */
+static void
+test_files_and_tags (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) lab = lab_message ();
+  g_autoptr(GBytes) other = letter ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) actions = NULL;
+  g_autoptr(GError) error = NULL;
+  CachetLabMailReport report;
+  CachetPendingAction *action;
+
+  g_assert_true (cachet_store_keyword_is_valid (CACHET_LAB_FILED_KEYWORD));
+  add_message (fixture->store, 1, lab, NULL);
+  add_message (fixture->store, 2, other, NULL);
+
+  entries = run_import (fixture, fixture->archive, &report, &error);
+  g_assert_no_error (error);
+  /* Two patients in the HPRIM file. */
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpuint (report.examined, ==, 2);
+  g_assert_cmpuint (report.tagged, ==, 1);
+  g_assert_cmpuint (report.skipped, ==, 0);
+  g_assert_true (has_keyword (fixture->store, 1));
+  g_assert_false (has_keyword (fixture->store, 2));
+
+  actions = cachet_store_list_pending_actions (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (actions->len, ==, 1);
+  action = g_ptr_array_index (actions, 0);
+  g_assert_cmpint (action->kind, ==, CACHET_PENDING_ACTION_ADD_FLAGS);
+  g_assert_cmpuint (action->uids->len, ==, 1);
+  g_assert_cmpuint (g_array_index (action->uids, guint32, 0), ==, 1);
+  g_assert_cmpstrv (action->keywords, ((const char * const[]) { CACHET_LAB_FILED_KEYWORD, NULL }));
+  g_assert_cmpuint (action->flags, ==, 0);
+
+  again = run_import (fixture, fixture->archive, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, 0);
+  g_assert_cmpuint (report.examined, ==, 0);
+  g_assert_cmpuint (count_journal (fixture), ==, 2);
+}
+
+/* Tagged by another workstation: skipped without being read, nothing
+ * filed, nothing queued. */
+static void
+test_skips_tagged (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) lab = lab_message ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) actions = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const keywords[] = { "$cachetlabfiled", NULL };
+  CachetLabMailReport report;
+
+  /* Keywords compare without case, as IMAP says. */
+  add_message (fixture->store, 1, lab, keywords);
+  entries = run_import (fixture, fixture->archive, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_assert_cmpuint (report.skipped, ==, 1);
+  g_assert_cmpuint (report.examined, ==, 0);
+  g_assert_cmpuint (count_journal (fixture), ==, 0);
+  g_assert_false (g_file_test (fixture->archive, G_FILE_TEST_EXISTS));
+  actions = cachet_store_list_pending_actions (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (actions->len, ==, 0);
+}
+
+/* An archive that cannot be written stops the run at the message; once it
+ * can, the next run files that message: nothing is lost. */
+static void
+test_failure_resumes (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) lab = lab_message ();
+  g_autofree char *blocked = g_build_filename (fixture->root, "blocked", NULL);
+  g_autoptr(GPtrArray) failed = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  CachetLabMailReport report;
+
+  /* A file where the archive folder should be: even root cannot write in it. */
+  g_assert_true (g_file_set_contents (blocked, "", 0, &error));
+  add_message (fixture->store, 1, lab, NULL);
+  failed = run_import (fixture, blocked, &report, &error);
+  g_assert_null (failed);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (has_keyword (fixture->store, 1));
+
+  entries = run_import (fixture, fixture->archive, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpuint (report.tagged, ==, 1);
+  g_assert_true (has_keyword (fixture->store, 1));
+}
+
+/* A cancelled run files nothing and returns the cancellation. */
+static void
+test_cancelled (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) lab = lab_message ();
+  g_autoptr(CachetLabMailImport) import = cachet_lab_mail_import_new (fixture->store, fixture->journal,
+                                                                      fixture->archive, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_message (fixture->store, 1, lab, NULL);
+  g_cancellable_cancel (cancellable);
+  cachet_lab_mail_import_run_async (import, "INBOX", cancellable, cachet_test_result_cb, &result);
+  entries = cachet_lab_mail_import_run_finish (import, cachet_test_wait_result (&result), NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (entries);
+  g_assert_false (has_keyword (fixture->store, 1));
+}
+
+static JsonArray *
+parse_json_array (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+/* cachet-cli labs import-mail: files and tags the lab message, says it
+ * skipped the one another workstation tagged, and files nothing twice. */
+static void
+test_cli (void)
+{
+  g_autofree char *accounts_file = g_build_filename (g_get_user_config_dir (), "cachet", "accounts.ini", NULL);
+  g_autofree char *archive = g_build_filename (g_get_user_data_dir (), "cli-archive", NULL);
+  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
+  g_autoptr(CachetAccount) account = cachet_account_new ("Labos", "secretariat@demo.cachet.test",
+                                                         "imaps://localhost", "smtps://localhost");
+  g_autoptr(CachetStore) store = NULL;
+  g_autoptr(CachetCliResult) imported = NULL;
+  g_autoptr(CachetCliResult) again = NULL;
+  g_autoptr(JsonArray) none = NULL;
+  g_autoptr(GBytes) lab = lab_message ();
+  g_autoptr(GError) error = NULL;
+  const char * const tagged[] = { CACHET_LAB_FILED_KEYWORD, NULL };
+  CachetFolderInfo inbox = { .name = (char *) "INBOX", .uidvalidity = UIDVALIDITY };
+
+  g_unlink (accounts_file);
+  g_assert_true (cachet_account_list_load (accounts, &error));
+  g_assert_true (cachet_account_list_add (accounts, account, &error));
+  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cachet_store_upsert_folder (store, &inbox, &error));
+  add_message (store, 1, lab, NULL);
+  add_message (store, 2, lab, tagged);
+  /* One process at a time opens an account's store. */
+  g_clear_object (&store);
+
+  imported = cachet_test_run_cli ("labs", "import-mail", "--account", "Labos", "--into", archive, NULL);
+  g_assert_cmpint (imported->exit_status, ==, 0);
+  g_assert_nonnull (strstr (imported->err, "1 message skipped"));
+  g_assert_nonnull (strstr (imported->out, "DURAND"));
+
+  again = cachet_test_run_cli ("labs", "import-mail", "--account", "Labos", "--into", archive, "--json", NULL);
+  g_assert_cmpint (again->exit_status, ==, 0);
+  none = parse_json_array (again->out);
+  g_assert_cmpuint (json_array_get_length (none), ==, 0);
+
+  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (has_keyword (store, 1));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  cachet_test_init (&argc, &argv);
+  cachet_mime_init ();
+
+  g_test_add ("/labs/mail-import/files-and-tags", Fixture, NULL, fixture_set_up, test_files_and_tags,
+              fixture_tear_down);
+  g_test_add ("/labs/mail-import/skips-tagged", Fixture, NULL, fixture_set_up, test_skips_tagged,
+              fixture_tear_down);
+  g_test_add ("/labs/mail-import/failure-resumes", Fixture, NULL, fixture_set_up, test_failure_resumes,
+              fixture_tear_down);
+  g_test_add ("/labs/mail-import/cancelled", Fixture, NULL, fixture_set_up, test_cancelled, fixture_tear_down);
+  g_test_add_func ("/labs/mail-import/cli", test_cli);
+
+  return g_test_run ();
+}

@@ -1,0 +1,432 @@
+/* test-directory-dialog.c
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The directory on a real display (Xvfb), over a generated extract imported
+ * into the test's own data directory: the empty state before any import; a
+ * search whose rows carry the addresses, one of them added to a composer's
+ * recipients; and a name typed in the composer's To field whose suggested
+ * correspondent, once picked, is an address Send accepts.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cachet-application.h"
+#include "cachet-composer-window.h"
+#include "cachet-directory.h"
+#include "cachet-directory-dialog.h"
+#include "cachet-preferences-window.h"
+#include "cachet-test-utils.h"
+#include "directory-test-utils.h"
+
+/* Anchors of gen-extract.py: Hélène MARTIN has two personal mailboxes. */
+#define HELENE_ADDRESS "helene.martin@medecin.mssante.example"
+#define HELENE_CHU_ADDRESS "h.martin@chu-lyon.mssante.example"
+
+/* One application for the whole program, as in a session. */
+static CachetApplication *app;
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @done holds, failing after 20 seconds. */
+static void
+iterate_until (gboolean  (*done) (gpointer),
+               gpointer    data,
+               const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (20, timed_out_cb, &timed_out);
+
+  while (!done (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (timeout_id);
+}
+
+static gpointer
+dialog_child (CachetDirectoryDialog *dialog,
+              const char            *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (dialog), CACHET_TYPE_DIRECTORY_DIALOG, name);
+}
+
+static gpointer
+composer_child (CachetComposerWindow *composer,
+                const char           *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (composer), CACHET_TYPE_COMPOSER_WINDOW, name);
+}
+
+static gboolean
+can_send (CachetComposerWindow *composer)
+{
+  return gtk_widget_get_sensitive (composer_child (composer, "send_button"));
+}
+
+/* The first widget under @widget, itself included, that @match accepts. */
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             gboolean  (*match) (GtkWidget *, gconstpointer),
+             gconstpointer data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_label_with_text (GtkWidget     *widget,
+                    gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+is_button_with_tooltip (GtkWidget     *widget,
+                        gconstpointer  tooltip)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+static gboolean
+is_popover (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return GTK_IS_POPOVER (widget);
+}
+
+static gboolean
+is_list_view (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return GTK_IS_LIST_VIEW (widget);
+}
+
+/* An account whose servers are never reached: Send only needs one. */
+static CachetComposerWindow *
+new_offline_composer (void)
+{
+  CachetAccountList *accounts = cachet_application_get_accounts (app);
+  g_autoptr(CachetAccount) account = cachet_account_list_find_by_name (accounts, "Cabinet Martin", NULL);
+  g_autoptr(GError) error = NULL;
+  CachetComposerWindow *composer;
+
+  if (account == NULL)
+    {
+      account = cachet_account_new ("Cabinet Martin", "secretariat@demo.cachet.test",
+                                    "imaps://127.0.0.1:1", "smtps://127.0.0.1:1");
+      g_assert_true (cachet_account_list_add (accounts, account, &error));
+      g_assert_no_error (error);
+    }
+  composer = cachet_composer_window_new (app, account);
+  gtk_window_present (GTK_WINDOW (composer));
+  return composer;
+}
+
+/* Into the default directory of the test's own data directory, where the
+ * dialog and the composer look. */
+static void
+import_extract (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "extract.txt", NULL);
+  g_autoptr(JsonObject) summary = NULL;
+  g_autoptr(CachetDirectory) directory = cachet_directory_new (NULL);
+  g_autoptr(CachetDirectoryImportReport) report = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_no_errno (g_mkdir_with_parents (g_get_user_cache_dir (), 0700));
+  summary = directory_test_generate (path, "--rows", "300", NULL);
+  report = cachet_directory_import (directory, file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->mailboxes + report->duplicates, ==, (guint64) json_object_get_int_member (summary, "rows"));
+}
+
+/* The directory window the application shows; there is one at a time in
+ * these tests. */
+static CachetDirectoryDialog *
+find_directory_dialog (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    {
+      if (CACHET_IS_DIRECTORY_DIALOG (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static gboolean
+shows_page (gpointer data)
+{
+  CachetDirectoryDialog *dialog = data;
+  GtkStack *stack = dialog_child (dialog, "stack");
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), g_object_get_data (data, "expected-page")) == 0;
+}
+
+static void
+wait_for_page (CachetDirectoryDialog *dialog,
+               const char            *page)
+{
+  g_object_set_data (G_OBJECT (dialog), "expected-page", (gpointer) page);
+  iterate_until (shows_page, dialog, page);
+}
+
+static void
+test_empty_state (void)
+{
+  CachetDirectoryDialog *dialog;
+  GtkStack *stack;
+
+  /* As the main menu opens it. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-directory", NULL);
+  dialog = find_directory_dialog ();
+  g_assert_nonnull (dialog);
+  stack = dialog_child (dialog, "stack");
+  /* Nothing to search: the dialog says how to get a directory instead. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  g_assert_false (gtk_widget_get_sensitive (dialog_child (dialog, "search_box")));
+  g_assert_true (gtk_widget_get_sensitive (dialog_child (dialog, "download_button")));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_search_and_add (void)
+{
+  CachetComposerWindow *composer = new_offline_composer ();
+  CachetDirectoryDialog *dialog;
+  GtkWidget *results;
+  GtkWidget *first_row;
+  GtkWidget *add;
+
+  g_assert_false (can_send (composer));
+  /* As the button next to To opens it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.find-in-directory", NULL));
+  dialog = find_directory_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (composer));
+  results = dialog_child (dialog, "result_list");
+
+  gtk_editable_set_text (dialog_child (dialog, "search_entry"), "hélène martin");
+  wait_for_page (dialog, "results");
+
+  /* The exact name comes first, with each of its addresses. */
+  first_row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (results), 0));
+  g_assert_nonnull (first_row);
+  g_assert_nonnull (find_widget (first_row, is_label_with_text, HELENE_ADDRESS));
+  g_assert_nonnull (find_widget (first_row, is_label_with_text, HELENE_CHU_ADDRESS));
+  g_assert_nonnull (find_widget (first_row, is_label_with_text, "PER"));
+
+  add = find_widget (first_row, is_button_with_tooltip, "Add " HELENE_ADDRESS " as a recipient");
+  g_assert_nonnull (add);
+  g_signal_emit_by_name (add, "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "to_entry")), ==, HELENE_ADDRESS);
+  g_assert_true (can_send (composer));
+
+  /* A second address follows the first. */
+  add = find_widget (first_row, is_button_with_tooltip, "Add " HELENE_CHU_ADDRESS " as a recipient");
+  g_signal_emit_by_name (add, "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "to_entry")), ==,
+                   HELENE_ADDRESS ", " HELENE_CHU_ADDRESS);
+
+  /* A filter that nothing matches says so. */
+  gtk_editable_set_text (dialog_child (dialog, "place_entry"), "Ajaccio");
+  wait_for_page (dialog, "message");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (composer));
+}
+
+static gboolean
+has_suggestions (gpointer data)
+{
+  GtkWidget *popover = data;
+  GtkListView *list = GTK_LIST_VIEW (find_widget (popover, is_list_view, NULL));
+
+  return gtk_widget_get_visible (popover) &&
+         g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (list))) > 0;
+}
+
+/* What the field hears of the keyboard before itself, where the list
+ * listens while it is open. */
+static GtkEventController *
+find_key_controller (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        return controller;
+    }
+  return NULL;
+}
+
+static gboolean
+press_key (GtkEventController *keys,
+           guint               keyval)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+  return handled;
+}
+
+static gboolean
+has_focus (gpointer data)
+{
+  return gtk_widget_is_focus (GTK_WIDGET (gtk_editable_get_delegate (data)));
+}
+
+static void
+test_composer_suggests_correspondent (void)
+{
+  CachetComposerWindow *composer = new_offline_composer ();
+  GtkEntry *to = composer_child (composer, "to_entry");
+  GtkWidget *popover = find_widget (GTK_WIDGET (to), is_popover, NULL);
+  GtkEventController *keys = find_key_controller (GTK_WIDGET (to));
+  GtkListView *list;
+  GtkSingleSelection *selection;
+  GListModel *suggestions;
+  guint n_suggestions;
+  guint helene = G_MAXUINT;
+
+  g_assert_nonnull (popover);
+  g_assert_nonnull (keys);
+  list = GTK_LIST_VIEW (find_widget (popover, is_list_view, NULL));
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
+  gtk_widget_grab_focus (GTK_WIDGET (to));
+  iterate_until (has_focus, to, "the To field to have the focus");
+
+  /* Escape closes the list, and leaves the window open. */
+  gtk_editable_set_text (GTK_EDITABLE (to), "hélène mart");
+  iterate_until (has_suggestions, popover, "suggestions");
+  g_assert_true (press_key (keys, GDK_KEY_Escape));
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
+
+  /* The user types a name, as far as they remember it, after another
+   * recipient. */
+  gtk_editable_set_text (GTK_EDITABLE (to), "secretariat@demo.cachet.test, hélène mart");
+  gtk_editable_set_position (GTK_EDITABLE (to), -1);
+  iterate_until (has_suggestions, popover, "suggestions");
+  g_assert_false (can_send (composer));
+
+  suggestions = G_LIST_MODEL (gtk_list_view_get_model (list));
+  n_suggestions = g_list_model_get_n_items (suggestions);
+  for (guint i = 0; i < n_suggestions && helene == G_MAXUINT; i++)
+    {
+      g_autoptr(GtkStringObject) suggestion = g_list_model_get_item (suggestions, i);
+
+      if (strstr (gtk_string_object_get_string (suggestion), "<" HELENE_ADDRESS ">") != NULL)
+        helene = i;
+    }
+  g_assert_cmpuint (helene, !=, G_MAXUINT);
+
+  /* Down to it, and Enter. */
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+  g_assert_true (press_key (keys, GDK_KEY_Up));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, n_suggestions - 1);
+  while (gtk_single_selection_get_selected (selection) != helene)
+    g_assert_true (press_key (keys, GDK_KEY_Down));
+  g_assert_true (press_key (keys, GDK_KEY_Return));
+  g_assert_false (gtk_widget_get_visible (popover));
+  /* Only the word typed was replaced. */
+  g_assert_true (g_str_has_prefix (gtk_editable_get_text (GTK_EDITABLE (to)), "secretariat@demo.cachet.test, "));
+  g_assert_true (g_str_has_suffix (gtk_editable_get_text (GTK_EDITABLE (to)), "<" HELENE_ADDRESS ">"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (to), "error"));
+  g_assert_true (can_send (composer));
+
+  /* With the mouse, in Cc. */
+  gtk_toggle_button_set_active (composer_child (composer, "cc_toggle"), TRUE);
+  to = composer_child (composer, "cc_entry");
+  popover = find_widget (GTK_WIDGET (to), is_popover, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (to));
+  iterate_until (has_focus, to, "the Cc field to have the focus");
+  gtk_editable_set_text (GTK_EDITABLE (to), "le gall");
+  iterate_until (has_suggestions, popover, "suggestions");
+  list = GTK_LIST_VIEW (find_widget (popover, is_list_view, NULL));
+  g_signal_emit_by_name (list, "activate", 0);
+  g_assert_nonnull (strstr (gtk_editable_get_text (GTK_EDITABLE (to)), "<eloise.le-gall@infirmier.mssante.example>"));
+  g_assert_true (can_send (composer));
+
+  gtk_window_destroy (GTK_WINDOW (composer));
+}
+
+static AdwActionRow *
+preferences_row (CachetPreferencesWindow *preferences,
+                 const char              *name)
+{
+  return ADW_ACTION_ROW (gtk_widget_get_template_child (GTK_WIDGET (preferences), CACHET_TYPE_PREFERENCES_WINDOW,
+                                                        name));
+}
+
+static void
+test_preferences_status (void)
+{
+  g_autoptr(CachetDirectory) directory = cachet_directory_new (NULL);
+  g_autoptr(CachetDirectoryInfo) info = cachet_directory_query_info (directory, NULL);
+  g_autofree char *entries = NULL;
+  CachetPreferencesWindow *preferences =
+    cachet_preferences_window_new (cachet_application_get_accounts (app), cachet_application_get_credentials (app));
+  AdwActionRow *date_row = preferences_row (preferences, "directory_date_row");
+  AdwActionRow *entries_row = preferences_row (preferences, "directory_entries_row");
+
+  g_assert_nonnull (info);
+  entries = g_strdup_printf ("%" G_GUINT64_FORMAT, info->entries);
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_cmpstr (adw_action_row_get_subtitle (entries_row), ==, entries);
+  /* The generator names no date: the page says it is not known. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (date_row), ==, "Unknown");
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  cachet_test_init (&argc, &argv);
+  gtk_init ();
+  adw_init ();
+
+  app = cachet_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/gui/directory/empty-state", test_empty_state);
+  g_test_add_func ("/gui/directory/import", import_extract);
+  g_test_add_func ("/gui/directory/search-and-add", test_search_and_add);
+  g_test_add_func ("/gui/directory/composer-suggests-correspondent", test_composer_suggests_correspondent);
+  g_test_add_func ("/gui/directory/preferences-status", test_preferences_status);
+
+  status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}
