@@ -15,11 +15,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "cachet-directory-error.h"
 #include "cachet-directory-import-private.h"
 #include "cachet-directory-parser.h"
+#include "cachet-sqlite-private.h"
 
 /* Builds a new directory database from an extract, streaming: one line in
  * memory at a time, rows written in batches through prepared statements, so
@@ -34,8 +34,6 @@
 #define ROWS_PER_CHECK       4096
 /* Enough for the B-trees being filled; the rest goes to the file. */
 #define CACHE_SIZE_KIB       16384
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 static const char schema[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"

@@ -12,13 +12,13 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
-#include "cachet-directory.h"
 #include "cachet-directory-import-private.h"
 #include "cachet-directory-parser.h"
 #include "cachet-directory-update-private.h"
+#include "cachet-directory.h"
 #include "cachet-paths.h"
+#include "cachet-sqlite-private.h"
 
 /* The offline copy of the public Annuaire Santé MSSanté extract:
  *
@@ -39,8 +39,6 @@
 #define MAX_LIMIT        1000
 /* How many SQLite steps between two looks at the cancellable. */
 #define CANCEL_CHECK_OPS 1000
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 struct _CachetDirectory
 {

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include "cachet-lab-render.h"
 #include "cachet-labs-error.h"
 #include "cachet-paths.h"
+#include "cachet-sqlite-private.h"
 
 /* Files lab results where people and practice software find them, losing
  * nothing and filing nothing twice:
@@ -92,8 +92,6 @@ static const char schema[] =
   "  reason TEXT);"
   "CREATE INDEX IF NOT EXISTS reports_business_key ON reports (business_key);"
   "CREATE INDEX IF NOT EXISTS reports_report_id ON reports (report_id);";
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 static gboolean
 set_journal_error (GError     **error,

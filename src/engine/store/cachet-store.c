@@ -14,15 +14,15 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "cachet-maildir.h"
 #include "cachet-message-info-private.h"
 #include "cachet-message-summary.h"
 #include "cachet-paths.h"
-#include "cachet-store.h"
+#include "cachet-sqlite-private.h"
 #include "cachet-store-private.h"
 #include "cachet-store-resources.h"
+#include "cachet-store.h"
 
 /* The local store of one account:
  *
@@ -59,8 +59,6 @@
 /* RFC 5322's line length limit. */
 #define MAX_MESSAGE_ID_BYTES     998
 #define BUSY_TIMEOUT_MS          5000
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 struct _CachetStore
 {
