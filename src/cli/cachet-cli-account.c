@@ -6,10 +6,8 @@
 
 #include "config.h"
 
-#include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cachet-cli.h"
 #include "cachet-secret-credentials.h"
@@ -32,28 +30,6 @@ store_secret (CachetAccount     *account,
 
   return cachet_credentials_provider_store_finish (CACHET_CREDENTIALS_PROVIDER (credentials),
                                                    cachet_cli_wait (&result), error);
-}
-
-/* Reads one line, so that a password never appears in the process list or the
- * shell history. */
-static char *
-read_secret_from_stdin (GError **error)
-{
-  g_autoptr(GInputStream) input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-  g_autoptr(GDataInputStream) data = g_data_input_stream_new (input);
-  g_autofree char *line = NULL;
-
-  line = g_data_input_stream_read_line_utf8 (data, NULL, NULL, error);
-  if (line == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                             "No password on the standard input");
-      return NULL;
-    }
-  g_strchomp (line);
-
-  return g_steal_pointer (&line);
 }
 
 static int
@@ -108,7 +84,7 @@ command_account_add (int    argc,
    * would fail later in a more confusing way. */
   if (password_stdin)
     {
-      g_autofree char *secret = read_secret_from_stdin (&error);
+      g_autofree char *secret = cachet_cli_read_secret (&error);
 
       if (secret == NULL || !store_secret (account, CACHET_SECRET_PASSWORD, secret, &error))
         {

@@ -7,11 +7,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <unistd.h>
+#include <string.h>
 
 #include "cachet-cli.h"
 #include "cachet-cli-directory.h"
 #include "cachet-directory.h"
+#include "cachet-directory-fhir.h"
+#include "cachet-secret-credentials.h"
 
 /* The offline Annuaire Santé: import the public extract, search it, say
  * what it holds. */
@@ -249,12 +251,55 @@ print_entry (CachetDirectoryEntry *entry)
     }
 }
 
+/* Keeps the key read from the standard input in the keyring, where the
+ * searches look it up. */
+static gboolean
+store_api_key_from_stdin (CachetCredentialsProvider  *credentials,
+                          GError                    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *key = cachet_cli_read_secret (error);
+  gboolean stored;
+
+  if (key == NULL)
+    return FALSE;
+  cachet_credentials_provider_store_async (credentials, CACHET_DIRECTORY_FHIR_ACCOUNT_ID, CACHET_SECRET_PASSWORD,
+                                           key, NULL, cachet_cli_result_cb, &result);
+  stored = cachet_credentials_provider_store_finish (credentials, cachet_cli_wait (&result), error);
+  memset (key, 0, strlen (key));
+  return stored;
+}
+
+/* The offline results and the online ones they lack. When the online half
+ * fails, @results keeps the offline ones and @error says why. */
+static gboolean
+search_online (CachetDirectory             *directory,
+               const CachetDirectoryQuery  *query,
+               const char                  *fhir_url,
+               gboolean                     api_key_stdin,
+               GListModel                 **results,
+               GError                     **error)
+{
+  g_autoptr(CachetSecretCredentials) credentials = cachet_secret_credentials_new ();
+  g_autoptr(CachetDirectoryFhir) fhir = cachet_directory_fhir_new (fhir_url,
+                                                                   CACHET_CREDENTIALS_PROVIDER (credentials));
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (api_key_stdin && !store_api_key_from_stdin (CACHET_CREDENTIALS_PROVIDER (credentials), error))
+    return FALSE;
+  *results = cachet_directory_fhir_search_merged (fhir, directory, query, NULL, cachet_cli_result_cb, &result);
+  return cachet_directory_fhir_search_merged_finish (fhir, cachet_cli_wait (&result), error);
+}
+
 static int
 command_directory_search (int    argc,
                           char **argv)
 {
   g_autoptr(CachetDirectoryQuery) query = cachet_directory_query_new (NULL, 20);
   g_autofree char *type = NULL;
+  g_autofree char *fhir_url = NULL;
+  gboolean online = FALSE;
+  gboolean api_key_stdin = FALSE;
   gboolean json = FALSE;
   int limit = 20;
   const GOptionEntry entries[] = {
@@ -263,6 +308,9 @@ command_directory_search (int    argc,
     { "specialty", 0, 0, G_OPTION_ARG_STRING, &query->specialty, N_("Only this specialty, e.g. “Pédiatrie”"), N_("SPECIALTY") },
     { "place", 0, 0, G_OPTION_ARG_STRING, &query->place, N_("Only this department, city or postcode"), N_("PLACE") },
     { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Only entries with a mailbox of this type: PER, ORG, APP or CAB"), N_("TYPE") },
+    { "online", 0, 0, G_OPTION_ARG_NONE, &online, N_("Also search the Annuaire Santé online, by name or MSSanté address"), NULL },
+    { "fhir-url", 0, 0, G_OPTION_ARG_STRING, &fhir_url, N_("Search online at this FHIR address instead of the ANS’s (implies --online)"), N_("URL") },
+    { "api-key-stdin", 0, 0, G_OPTION_ARG_NONE, &api_key_stdin, N_("Read the Annuaire Santé API key from the standard input and keep it in the keyring (implies --online)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
@@ -271,12 +319,20 @@ command_directory_search (int    argc,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GListModel) results = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) online_error = NULL;
+  gboolean online_ok = TRUE;
   int status;
 
   g_option_context_set_summary (context,
                                 _("Search the imported directory. Every word must start a word of the "
                                   "name, profession, specialty, organisation, place or MSSanté address; case "
                                   "and accents do not matter. Exact names come first."));
+  g_option_context_set_description (context,
+                                    _("With --online, the Annuaire Santé is also searched through its FHIR API "
+                                      "(family name first, or an address; the filters apply offline only) with "
+                                      "the API key kept in the keyring, and the entries the imported directory "
+                                      "does not have follow its own. If the online search fails, the offline "
+                                      "entries are printed before the error."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = cachet_cli_parse_options (context, &argc, &argv)) != 0)
     return status;
@@ -294,10 +350,19 @@ command_directory_search (int    argc,
   query->limit = (guint) limit;
   query->text = g_strjoinv (" ", argv + 1);
 
-  cachet_directory_search_async (directory, query, NULL, cachet_cli_result_cb, &result);
-  results = cachet_directory_search_finish (directory, cachet_cli_wait (&result), &error);
-  if (results == NULL)
-    return cachet_cli_fail (error);
+  if (online || fhir_url != NULL || api_key_stdin)
+    {
+      online_ok = search_online (directory, query, fhir_url, api_key_stdin, &results, &online_error);
+      if (results == NULL)
+        return cachet_cli_fail (online_error);
+    }
+  else
+    {
+      cachet_directory_search_async (directory, query, NULL, cachet_cli_result_cb, &result);
+      results = cachet_directory_search_finish (directory, cachet_cli_wait (&result), &error);
+      if (results == NULL)
+        return cachet_cli_fail (error);
+    }
 
   if (json)
     {
@@ -325,6 +390,8 @@ command_directory_search (int    argc,
         }
     }
 
+  if (!online_ok)
+    return cachet_cli_fail (online_error);
   return 0;
 }
 

@@ -19,6 +19,7 @@
 static const char labs_import_summary[] = N_("Read lab result files and file them in the patients’ folders");
 static const char labs_import_mail_summary[] = N_("File the lab results found in the messages of a folder kept on this computer");
 static const char labs_list_summary[] = N_("List the imported lab results and what was done with each");
+static const char labs_charset_summary[] = N_("Show or change the character set used for the text files of a sender");
 
 static CachetLabFiler *
 open_filer (const char *archive_dir,
@@ -132,13 +133,13 @@ command_labs_import (int    argc,
   g_autofree char *into = NULL;
   g_autofree char *inbox = NULL;
   g_autofree char *sender = NULL;
-  g_autofree char *charset = NULL;
   gboolean json = FALSE;
+  /* The charset of a sender's files is set once with `labs charset`:
+   * the journal keeps it for later imports and for reading them again. */
   const GOptionEntry entries[] = {
     { "into", 0, 0, G_OPTION_ARG_FILENAME, &into, N_("File into this per-patient archive folder"), N_("DIR") },
     { "inbox", 0, 0, G_OPTION_ARG_FILENAME, &inbox, N_("Also copy each new file into the practice software’s inbox folder"), N_("DIR") },
     { "sender", 0, 0, G_OPTION_ARG_STRING, &sender, N_("The address the files came from"), N_("ADDRESS") },
-    { "charset", 0, 0, G_OPTION_ARG_STRING, &charset, N_("Read text files in this character set instead of detecting it"), N_("CHARSET") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
@@ -159,8 +160,6 @@ command_labs_import (int    argc,
     }
   if ((filer = open_filer (into, inbox)) == NULL)
     return CACHET_CLI_FAILED;
-  if (charset != NULL)
-    cachet_lab_filer_set_sender_charset (filer, sender != NULL ? sender : "", charset);
 
   json_builder_begin_array (builder);
   for (int i = 1; i < argc; i++)
@@ -280,10 +279,72 @@ command_labs_list (int    argc,
   return 0;
 }
 
+static int
+command_labs_charset (int    argc,
+                      char **argv)
+{
+  g_autofree char *sender = NULL;
+  g_autofree char *charset = NULL;
+  gboolean clear = FALSE;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "sender", 0, 0, G_OPTION_ARG_STRING, &sender, N_("The address the files come from"), N_("ADDRESS") },
+    { "set", 0, 0, G_OPTION_ARG_STRING, &charset, N_("Read this sender’s text files in this character set"), N_("CHARSET") },
+    { "clear", 0, 0, G_OPTION_ARG_NONE, &clear, N_("Detect the character set of this sender’s files again"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(CachetLabFiler) filer = NULL;
+  g_autoptr(GHashTable) charsets = NULL;
+  g_autoptr(GList) senders = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_set_summary (context, _(labs_charset_summary));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = cachet_cli_parse_options (context, &argc, &argv)) != 0)
+    return status;
+  if ((charset != NULL && clear) || ((charset != NULL || clear) != (sender != NULL)) || argc > 1)
+    {
+      g_printerr (_("cachet-cli: give --sender with either --set or --clear, or nothing to list the senders\n"));
+      return CACHET_CLI_USAGE;
+    }
+  if ((filer = open_filer (NULL, NULL)) == NULL)
+    return CACHET_CLI_FAILED;
+  if (sender != NULL && !cachet_lab_filer_set_sender_charset (filer, sender, charset, &error))
+    return cachet_cli_fail (error);
+  if ((charsets = cachet_lab_filer_dup_sender_charsets (filer, &error)) == NULL)
+    return cachet_cli_fail (error);
+
+  /* Sorted, so that scripts and people compare two listings easily. */
+  senders = g_list_sort (g_hash_table_get_keys (charsets), (GCompareFunc) g_strcmp0);
+  json_builder_begin_array (builder);
+  for (GList *l = senders; l != NULL; l = l->next)
+    {
+      const char *address = l->data;
+      const char *value = g_hash_table_lookup (charsets, address);
+
+      if (json)
+        {
+          json_builder_begin_object (builder);
+          cachet_cli_add_string (builder, "sender", address);
+          cachet_cli_add_string (builder, "charset", value);
+          json_builder_end_object (builder);
+        }
+      else
+        g_print ("%s\t%s\n", address, value);
+    }
+  finish_output (json, builder);
+  return 0;
+}
+
 static const CachetCliCommand labs_commands[] = {
   { "import", command_labs_import, labs_import_summary },
   { "import-mail", command_labs_import_mail, labs_import_mail_summary },
   { "list", command_labs_list, labs_list_summary },
+  { "charset", command_labs_charset, labs_charset_summary },
 };
 
 int

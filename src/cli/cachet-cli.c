@@ -6,9 +6,12 @@
 
 #include "config.h"
 
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cachet-cli.h"
 #include "cachet-cli-directory.h"
@@ -179,6 +182,48 @@ cachet_cli_open_store (CachetAccount *account)
   if (store == NULL)
     cachet_cli_fail (error);
   return store;
+}
+
+/* A password or a key is one short line; more is not one. */
+#define MAX_SECRET_BYTES 4096
+
+/**
+ * cachet_cli_read_secret:
+ * @error: return location for a #GError
+ *
+ * Reads a secret from the standard input, so that it never shows in the
+ * process list or the shell history: one line, UTF-8, without its line end.
+ *
+ * Returns: (transfer full) (nullable): the secret; the caller wipes it
+ */
+char *
+cachet_cli_read_secret (GError **error)
+{
+  g_autoptr(GInputStream) input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  g_autofree char *secret = g_malloc0 (MAX_SECRET_BYTES + 1);
+  gsize length = 0;
+
+  /* A byte at a time, up to the line end: whoever writes the secret may
+   * keep the input open. */
+  while (length < MAX_SECRET_BYTES)
+    {
+      gssize n = g_input_stream_read (input, secret + length, 1, NULL, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0 || secret[length] == '\n')
+        break;
+      length++;
+    }
+  secret[strcspn (secret, "\r\n")] = '\0';
+  if (secret[0] == '\0' || length == MAX_SECRET_BYTES || !g_utf8_validate (secret, -1, NULL))
+    {
+      memset (secret, 0, MAX_SECRET_BYTES);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Give the secret on one line on the standard input."));
+      return NULL;
+    }
+  return g_steal_pointer (&secret);
 }
 
 static int

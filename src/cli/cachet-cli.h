@@ -52,6 +52,7 @@ GAsyncResult      *cachet_cli_wait             (GAsyncResult           **result)
 CachetAccountList *cachet_cli_load_accounts    (void);
 CachetAccount     *cachet_cli_find_account     (const char              *name);
 CachetStore       *cachet_cli_open_store       (CachetAccount           *account);
+char              *cachet_cli_read_secret      (GError                 **error);
 
 int                cachet_cli_account          (int                      argc,
                                                 char                   **argv);

@@ -399,6 +399,7 @@ cachet_application_preferences_action (GSimpleAction *action,
   CachetPreferencesWindow *preferences =
     cachet_preferences_window_new (self->accounts, CACHET_CREDENTIALS_PROVIDER (self->credentials));
 
+  cachet_preferences_window_add_certificates (preferences, self->certificates);
   gtk_window_set_transient_for (GTK_WINDOW (preferences),
                                 gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_present (GTK_WINDOW (preferences));

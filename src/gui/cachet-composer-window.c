@@ -12,6 +12,7 @@
 #include "cachet-address.h"
 #include "cachet-attachment-row.h"
 #include "cachet-composer-attachment.h"
+#include "cachet-composer-smime.h"
 #include "cachet-composer-window.h"
 #include "cachet-directory-dialog.h"
 #include "cachet-drafts.h"
@@ -26,7 +27,12 @@
  *
  * What the user writes is kept as a draft: on disk a few seconds after the
  * last change, and, when the window closes unsent, in the account's Drafts
- * folder too (at the next sync). Sending or discarding removes both. */
+ * folder too (at the next sync). Sending or discarding removes both.
+ *
+ * Sign and Encrypt start from the account's defaults. Encrypt can be turned
+ * on only when every recipient has a known certificate; while it is on but
+ * not possible, Send waits and the window says which certificates are
+ * missing. */
 
 /* Long enough not to write at every key press, short enough that a crash
  * loses little. */
@@ -67,6 +73,11 @@ struct _CachetComposerWindow
   GBytes             *resumable_draft;
   /* Directory suggestions under To, Cc and Bcc. */
   CachetRecipientCompletion *completions[3];
+  /* Cancelled when the recipients change: only the newest check counts. */
+  GCancellable       *certificate_check;
+  /* The recipients without a certificate, as last checked; %NULL while a
+   * check runs. */
+  GStrv               missing_certificates;
 
   /* Template widgets */
   AdwToastOverlay    *toast_overlay;
@@ -85,6 +96,11 @@ struct _CachetComposerWindow
   GtkLabel           *total_size_label;
   GtkRevealer        *size_warning_revealer;
   GtkLabel           *size_warning_label;
+  GtkToggleButton    *sign_toggle;
+  GtkToggleButton    *encrypt_toggle;
+  GtkRevealer        *encrypt_revealer;
+  GtkLabel           *encrypt_label;
+  GtkWidget          *import_certificate_button;
 };
 
 G_DEFINE_FINAL_TYPE (CachetComposerWindow, cachet_composer_window, ADW_TYPE_WINDOW)
@@ -148,8 +164,79 @@ parse_recipient_field (GtkEntry *entry)
   return addresses;
 }
 
-/* Send is possible once every field reads as addresses, one at least, and
- * every file is read. */
+static gboolean
+has_identity (CachetComposerWindow *self)
+{
+  CachetAccount *account = get_account (self);
+
+  return account != NULL && cachet_account_get_smime_identity (account) != NULL;
+}
+
+/* Why @toggle cannot be used, or %NULL when it can: on its tooltip and to
+ * assistive technologies. */
+static void
+explain_toggle (GtkToggleButton *toggle,
+                const char      *name,
+                const char      *explanation)
+{
+  gtk_widget_set_tooltip_text (GTK_WIDGET (toggle), explanation != NULL ? explanation : name);
+  if (explanation != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (toggle),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, explanation,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/* The sender is always a recipient of an encrypted message, so encrypting
+ * takes the sender's identity too. */
+static gboolean
+can_encrypt (CachetComposerWindow *self)
+{
+  return has_identity (self) && self->missing_certificates != NULL && self->missing_certificates[0] == NULL;
+}
+
+/* An unavailable Encrypt stays sensitive while on, so that the user can
+ * still turn it off and send in clear knowingly; Send waits meanwhile. */
+static void
+update_encrypt_toggle (CachetComposerWindow *self)
+{
+  gboolean active = gtk_toggle_button_get_active (self->encrypt_toggle);
+  gboolean available = can_encrypt (self);
+  gboolean missing = has_identity (self) && self->missing_certificates != NULL &&
+                     self->missing_certificates[0] != NULL;
+  g_autofree char *explanation = NULL;
+
+  if (!has_identity (self))
+    explanation = g_strdup (_("Encrypting needs your own certificate: choose one for this account in "
+                              "Preferences, Certificates."));
+  else if (missing)
+    {
+      g_autofree char *list = g_strjoinv (", ", self->missing_certificates);
+
+      /* Translators: %s is a list of addresses. */
+      explanation = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "Cannot encrypt: there is no certificate for %s. Import it, or "
+                                                  "remove this recipient.",
+                                                  "Cannot encrypt: there are no certificates for %s. Import them, "
+                                                  "or remove these recipients.",
+                                                  g_strv_length (self->missing_certificates)),
+                                     list);
+    }
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->encrypt_toggle), available || active);
+  explain_toggle (self->encrypt_toggle, _("Encrypt"), explanation);
+  /* Said in the window only once known, and where the user can act on it
+   * or asked for it: someone who does not use S/MIME is not told about
+   * certificates. */
+  gtk_label_set_text (self->encrypt_label, explanation != NULL ? explanation : "");
+  gtk_revealer_set_reveal_child (self->encrypt_revealer, explanation != NULL && (missing || active));
+  gtk_widget_set_visible (self->import_certificate_button, missing);
+}
+
+/* Send is possible once every field reads as addresses, one at least,
+ * every file is read, and, when Encrypt is on, every recipient has a
+ * certificate: a message meant to be encrypted never goes in clear. */
 static void
 update_send_action (CachetComposerWindow *self)
 {
@@ -169,7 +256,8 @@ update_send_action (CachetComposerWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.send",
                                  valid && n_recipients > 0 && self->files_loading == 0 &&
-                                 !self->sending && get_account (self) != NULL);
+                                 !self->sending && get_account (self) != NULL &&
+                                 (!gtk_toggle_button_get_active (self->encrypt_toggle) || can_encrypt (self)));
 }
 
 static void save_draft (CachetComposerWindow *self,
@@ -195,10 +283,166 @@ edited_cb (CachetComposerWindow *self)
 }
 
 static void
+missing_certificates_found_cb (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(CachetComposerWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GStrv missing = cachet_composer_smime_find_missing_finish (CACHET_CERTIFICATE_STORE (source), result,
+                                                             &error);
+
+  if (missing == NULL)
+    return;
+  g_strfreev (self->missing_certificates);
+  self->missing_certificates = missing;
+  update_encrypt_toggle (self);
+  update_send_action (self);
+}
+
+/* Every recipient, To, Cc and Bcc; fields that do not read as addresses
+ * yet are left out (Send is refused for them anyway). */
+static GStrv
+dup_recipient_addresses (CachetComposerWindow *self)
+{
+  GtkEntry *fields[] = { self->to_entry, self->cc_entry, self->bcc_entry };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autoptr(GPtrArray) addresses = cachet_address_parse_list (gtk_editable_get_text (GTK_EDITABLE (fields[i])),
+                                                                  NULL);
+
+      for (guint j = 0; addresses != NULL && j < addresses->len; j++)
+        g_strv_builder_add (builder, ((CachetMessageAddress *) g_ptr_array_index (addresses, j))->address);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* Looks the recipients' certificates up again, after a change to the
+ * recipients, the account or the certificates. */
+static void
+check_certificates (CachetComposerWindow *self)
+{
+  g_auto(GStrv) addresses = dup_recipient_addresses (self);
+
+  g_cancellable_cancel (self->certificate_check);
+  g_clear_object (&self->certificate_check);
+  g_clear_pointer (&self->missing_certificates, g_strfreev);
+  update_encrypt_toggle (self);
+  update_send_action (self);
+  if (!has_identity (self))
+    return;
+
+  self->certificate_check = g_cancellable_new ();
+  cachet_composer_smime_find_missing_async (cachet_application_get_certificate_store (self->application),
+                                            (const char * const *) addresses, self->certificate_check,
+                                            missing_certificates_found_cb, g_object_ref (self));
+}
+
+static void
 recipients_changed_cb (CachetComposerWindow *self)
 {
-  update_send_action (self);
+  check_certificates (self);
   edited_cb (self);
+}
+
+static void
+security_toggled_cb (CachetComposerWindow *self)
+{
+  update_encrypt_toggle (self);
+  update_send_action (self);
+}
+
+/* Each account brings its own identity and defaults. */
+static void
+apply_account_security (CachetComposerWindow *self)
+{
+  CachetAccount *account = get_account (self);
+  gboolean identity = has_identity (self);
+
+  gtk_toggle_button_set_active (self->sign_toggle, identity && cachet_account_get_smime_sign (account));
+  gtk_toggle_button_set_active (self->encrypt_toggle, identity && cachet_account_get_smime_encrypt (account));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_toggle), identity);
+  explain_toggle (self->sign_toggle, _("Sign"),
+                  identity ? NULL
+                  : _("Signing needs your own certificate: choose one for this account in Preferences, "
+                      "Certificates."));
+  check_certificates (self);
+}
+
+static void
+certificate_imported_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(CachetComposerWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (cachet_composer_smime_import_finish (CACHET_CERTIFICATE_STORE (source), result, &error))
+    check_certificates (self);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("The certificate was not imported: %s"), error->message);
+
+      show_toast (self, text);
+    }
+}
+
+/**
+ * cachet_composer_window_import_certificate:
+ * @file: a recipient's certificate (PEM or DER)
+ *
+ * Keeps @file's certificates with the correspondents' ones, in the
+ * background, then checks again whether the message can be encrypted.
+ */
+void
+cachet_composer_window_import_certificate (CachetComposerWindow *self,
+                                           GFile                *file)
+{
+  g_return_if_fail (CACHET_IS_COMPOSER_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  cachet_composer_smime_import_async (cachet_application_get_certificate_store (self->application), file,
+                                      self->cancellable, certificate_imported_cb, g_object_ref (self));
+}
+
+static void
+certificate_chooser_response_cb (CachetComposerWindow *self,
+                                 int                   response,
+                                 GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      cachet_composer_window_import_certificate (self, file);
+    }
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
+  g_object_unref (chooser);
+}
+
+static void
+cachet_composer_window_import_certificate_action (GtkWidget  *widget,
+                                                  const char *action_name,
+                                                  GVariant   *parameter)
+{
+  CachetComposerWindow *self = CACHET_COMPOSER_WINDOW (widget);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Import Certificate"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                               _("_Import"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Certificates"));
+  gtk_file_filter_add_suffix (filter, "pem");
+  gtk_file_filter_add_suffix (filter, "crt");
+  gtk_file_filter_add_suffix (filter, "cer");
+  gtk_file_filter_add_suffix (filter, "der");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (certificate_chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -609,7 +853,10 @@ save_draft (CachetComposerWindow *self,
   save->builder = g_steal_pointer (&builder);
   save->drafts = g_object_ref (self->drafts);
   save->store = g_object_ref (self->store);
-  save->to_server = closing;
+  /* A message marked Encrypt is meant for no one else to read: its draft
+   * stays on this computer and never goes to the server's Drafts folder in
+   * clear, where the operator could read it. */
+  save->to_server = closing && !gtk_toggle_button_get_active (self->encrypt_toggle);
   if (closing)
     {
       /* The application stays up until the draft is safe. */
@@ -692,19 +939,62 @@ forget_draft (CachetComposerWindow *self)
   self->has_draft = FALSE;
 }
 
+typedef struct
+{
+  CachetMessageBuilder   *builder;
+  CachetCertificateStore *certificates;
+  /* Loaded when the message is signed or encrypted. */
+  CachetSmimeIdentity    *identity;
+  gboolean                sign;
+  gboolean                encrypt;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_object (&data->builder);
+  g_clear_object (&data->certificates);
+  g_clear_object (&data->identity);
+  g_free (data);
+}
+
+/* Builds the message, then signs and encrypts it: whatever fails, nothing
+ * unprotected comes out of a message meant to be protected. */
 static void
 build_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
+  SendData *data = task_data;
   GError *error = NULL;
-  GBytes *message = cachet_message_builder_build (task_data, &error);
+  g_autoptr(GBytes) message = cachet_message_builder_build (data->builder, &error);
+  g_auto(GStrv) recipients = NULL;
 
+  if (message != NULL && (data->sign || data->encrypt))
+    {
+      g_autoptr(GBytes) clear = g_steal_pointer (&message);
+
+      recipients = cachet_message_builder_dup_recipients (data->builder);
+      message = cachet_composer_smime_protect (clear, data->identity, data->certificates,
+                                               (const char * const *) recipients, data->sign, data->encrypt,
+                                               &error);
+    }
   if (message == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, message, (GDestroyNotify) g_bytes_unref);
+    g_task_return_pointer (task, g_steal_pointer (&message), (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+send_failed (CachetComposerWindow *self,
+             const GError         *error)
+{
+  g_autofree char *text = g_strdup_printf (_("The message was not sent: %s"), error->message);
+
+  show_toast (self, text);
+  gtk_widget_set_sensitive (self->content_box, TRUE);
+  update_send_action (self);
 }
 
 static void
@@ -713,7 +1003,7 @@ message_built_cb (GObject      *source,
                   gpointer      user_data)
 {
   CachetComposerWindow *self = CACHET_COMPOSER_WINDOW (source);
-  CachetMessageBuilder *builder = g_task_get_task_data (G_TASK (result));
+  SendData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GBytes) message = NULL;
   g_auto(GStrv) recipients = NULL;
   g_autoptr(GError) error = NULL;
@@ -724,7 +1014,7 @@ message_built_cb (GObject      *source,
   self->sending = FALSE;
   if (message != NULL)
     {
-      recipients = cachet_message_builder_dup_recipients (builder);
+      recipients = cachet_message_builder_dup_recipients (data->builder);
       if (cachet_application_queue_message (self->application, get_account (self), message,
                                             (const char * const *) recipients, &error))
         {
@@ -735,13 +1025,25 @@ message_built_cb (GObject      *source,
         }
     }
 
-  {
-    g_autofree char *text = g_strdup_printf (_("The message was not sent: %s"), error->message);
+  send_failed (self, error);
+}
 
-    show_toast (self, text);
-  }
-  gtk_widget_set_sensitive (self->content_box, TRUE);
-  update_send_action (self);
+static void
+identity_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->identity = cachet_smime_identity_load_finish (result, &error);
+  if (data->identity == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_run_in_thread (task, build_thread);
 }
 
 static void
@@ -750,9 +1052,11 @@ cachet_composer_window_send_action (GtkWidget  *widget,
                                     GVariant   *parameter)
 {
   CachetComposerWindow *self = CACHET_COMPOSER_WINDOW (widget);
+  CachetAccount *account = get_account (self);
   g_autoptr(CachetMessageBuilder) builder = NULL;
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
+  SendData *data;
 
   builder = create_builder (self, FALSE, &error);
   if (builder == NULL)
@@ -766,10 +1070,33 @@ cachet_composer_window_send_action (GtkWidget  *widget,
   self->sending = TRUE;
   gtk_widget_set_sensitive (self->content_box, FALSE);
   update_send_action (self);
+  data = g_new0 (SendData, 1);
+  data->builder = g_steal_pointer (&builder);
+  data->certificates = g_object_ref (cachet_application_get_certificate_store (self->application));
+  data->sign = gtk_toggle_button_get_active (self->sign_toggle);
+  data->encrypt = gtk_toggle_button_get_active (self->encrypt_toggle);
   task = g_task_new (self, self->cancellable, message_built_cb, NULL);
   g_task_set_source_tag (task, cachet_composer_window_send_action);
-  g_task_set_task_data (task, g_steal_pointer (&builder), g_object_unref);
-  g_task_run_in_thread (task, build_thread);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+  if (!data->sign && !data->encrypt)
+    {
+      g_task_run_in_thread (task, build_thread);
+      return;
+    }
+  if (cachet_account_get_smime_identity (account) == NULL)
+    {
+      /* The identity was removed in Preferences after the window opened. */
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("This account has no certificate any more. Choose one in Preferences, "
+                                 "Certificates, or turn off Sign and Encrypt."));
+      return;
+    }
+  /* The passphrase of a PKCS #12 file comes from the credentials provider;
+   * a smart card may ask for its PIN. */
+  cachet_smime_identity_load_async (cachet_account_get_smime_identity (account),
+                                    cachet_application_get_credentials (self->application),
+                                    cachet_account_get_id (account), self->cancellable, identity_loaded_cb,
+                                    g_steal_pointer (&task));
 }
 
 static void
@@ -1139,7 +1466,7 @@ from_changed_cb (CachetComposerWindow *self)
   g_clear_object (&self->autosave_cancellable);
   self->autosave_cancellable = g_cancellable_new ();
   attach_account_drafts (self);
-  update_send_action (self);
+  apply_account_security (self);
   if (had_draft)
     save_draft (self, FALSE);
 }
@@ -1198,7 +1525,7 @@ cachet_composer_window_new (CachetApplication *application,
   g_signal_connect_object (self->from_dropdown, "notify::selected",
                            G_CALLBACK (from_changed_cb), self, G_CONNECT_SWAPPED);
 
-  update_send_action (self);
+  apply_account_security (self);
   return self;
 }
 
@@ -1224,6 +1551,9 @@ cachet_composer_window_dispose (GObject *object)
   g_clear_handle_id (&self->autosave_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->certificate_check);
+  g_clear_object (&self->certificate_check);
+  g_clear_pointer (&self->missing_certificates, g_strfreev);
   g_clear_object (&self->autosave_cancellable);
   g_clear_object (&self->drafts);
   g_clear_object (&self->store);
@@ -1282,11 +1612,19 @@ cachet_composer_window_class_init (CachetComposerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetComposerWindow, total_size_label);
   gtk_widget_class_bind_template_child (widget_class, CachetComposerWindow, size_warning_revealer);
   gtk_widget_class_bind_template_child (widget_class, CachetComposerWindow, size_warning_label);
+  gtk_widget_class_bind_template_child (widget_class, CachetComposerWindow, sign_toggle);
+  gtk_widget_class_bind_template_child (widget_class, CachetComposerWindow, encrypt_toggle);
+  gtk_widget_class_bind_template_child (widget_class, CachetComposerWindow, encrypt_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CachetComposerWindow, encrypt_label);
+  gtk_widget_class_bind_template_child (widget_class, CachetComposerWindow, import_certificate_button);
   gtk_widget_class_bind_template_callback (widget_class, recipients_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, security_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, content_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "composer.send", NULL, cachet_composer_window_send_action);
   gtk_widget_class_install_action (widget_class, "composer.attach", NULL, cachet_composer_window_attach_action);
+  gtk_widget_class_install_action (widget_class, "composer.import-certificate", NULL,
+                                   cachet_composer_window_import_certificate_action);
   gtk_widget_class_install_action (widget_class, "composer.find-in-directory", NULL,
                                    cachet_composer_window_find_in_directory_action);
   gtk_widget_class_install_action (widget_class, "composer.discard", NULL, cachet_composer_window_discard_action);

@@ -37,5 +37,7 @@ void                  cachet_composer_window_open_draft       (CachetComposerWin
                                                                GBytes               *draft);
 void                  cachet_composer_window_add_recipient    (CachetComposerWindow *self,
                                                                const char           *address);
+void                  cachet_composer_window_import_certificate (CachetComposerWindow *self,
+                                                                 GFile                *file);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cachet-certificates-page.h"
 #include "cachet-directory.h"
 #include "cachet-lab-filer.h"
 #include "cachet-preferences-window.h"
@@ -377,6 +378,25 @@ cachet_preferences_window_new (CachetAccountList         *accounts,
                            create_lab_account_row, NULL, NULL);
 
   return self;
+}
+
+/**
+ * cachet_preferences_window_add_certificates:
+ * @store: the user's certificates
+ *
+ * Adds the Certificates page, where the accounts' identities, the
+ * correspondents' certificates and the trust anchors are managed.
+ */
+void
+cachet_preferences_window_add_certificates (CachetPreferencesWindow *self,
+                                            CachetCertificateStore  *store)
+{
+  g_return_if_fail (CACHET_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (CACHET_IS_CERTIFICATE_STORE (store));
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (cachet_certificates_page_new (self->accounts, store,
+                                                                                  self->credentials)));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "cachet-account-list.h"
+#include "cachet-certificate-store.h"
 #include "cachet-credentials-provider.h"
 
 G_BEGIN_DECLS
@@ -17,7 +18,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CachetPreferencesWindow, cachet_preferences_window, CACHET, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-CachetPreferencesWindow *cachet_preferences_window_new (CachetAccountList         *accounts,
-                                                       CachetCredentialsProvider *credentials);
+CachetPreferencesWindow *cachet_preferences_window_new              (CachetAccountList         *accounts,
+                                                                    CachetCredentialsProvider *credentials);
+void                     cachet_preferences_window_add_certificates (CachetPreferencesWindow   *self,
+                                                                    CachetCertificateStore    *store);
 
 G_END_DECLS

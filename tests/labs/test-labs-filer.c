@@ -9,10 +9,12 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "cachet-account-list.h"
 #include "cachet-lab-filer.h"
+#include "cachet-lab-parser.h"
 #include "cachet-labs-error.h"
 #include "cachet-store.h"
 #include "cachet-test-utils.h"
@@ -533,6 +535,17 @@ test_async (Fixture       *fixture,
   g_assert_null (entries);
 }
 
+static CachetLabFiler *
+reopen_filer (Fixture *fixture)
+{
+  g_autofree char *journal = g_build_filename (fixture->root, "journal", "labs.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+  CachetLabFiler *filer = cachet_lab_filer_new (journal, fixture->archive, fixture->inbox, &error);
+
+  g_assert_no_error (error);
+  return filer;
+}
+
 static void
 test_sender_charset (Fixture       *fixture,
                      gconstpointer  data)
@@ -540,14 +553,87 @@ test_sender_charset (Fixture       *fixture,
   g_autofree char *text = labs_test_hprim_net (FALSE);
   g_autoptr(GBytes) bytes = labs_test_encode (text, "ISO-8859-1", LABS_TEST_LF);
   g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) reread = NULL;
+  g_autoptr(GHashTable) charsets = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *charset = NULL;
+  g_autofree char *reread_patient = NULL;
+  const char *patient;
 
-  /* A wrong override is the user's choice: the names show it. */
-  cachet_lab_filer_set_sender_charset (fixture->filer, "Labo@Example.org", "MACINTOSH");
+  g_assert_false (cachet_lab_filer_set_sender_charset (fixture->filer, "labo@example.org", "NO-SUCH-CHARSET", &error));
+  g_assert_error (error, G_CONVERT_ERROR, G_CONVERT_ERROR_NO_CONVERSION);
+  g_clear_error (&error);
+
+  /* A wrong override is the user's choice: the names show it. It is kept
+   * by the journal, so a filer opened later applies it. */
+  g_assert_true (cachet_lab_filer_set_sender_charset (fixture->filer, "Labo@Example.org", "MACINTOSH", &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->filer);
+  fixture->filer = reopen_filer (fixture);
   entries = cachet_lab_filer_import (fixture->filer, bytes, "r.hpr", "labo@example.org", NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (cachet_lab_journal_entry_get_patient (entry_at (entries, 0)), !=,
-                   "DURAND Hélène Françoise (1961-03-02)");
+  patient = cachet_lab_journal_entry_get_patient (entry_at (entries, 0));
+  g_assert_cmpstr (patient, !=, "DURAND Hélène Françoise (1961-03-02)");
+
+  /* Read again with the override, the report says what it said at import. */
+  g_assert_true (cachet_lab_filer_lookup_entry_charset (fixture->filer,
+                                                       cachet_lab_journal_entry_get_id (entry_at (entries, 0)),
+                                                       &charset, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (charset, ==, "MACINTOSH");
+  reread = cachet_lab_parse (bytes, CACHET_LAB_FORMAT_HPRIM_NET, charset, &error);
+  g_assert_no_error (error);
+  reread_patient = cachet_lab_patient_dup_display_name (cachet_lab_report_get_patient (g_ptr_array_index (reread, 0)));
+  g_assert_cmpstr (reread_patient, ==, patient);
+
+  charsets = cachet_lab_filer_dup_sender_charsets (fixture->filer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (charsets), ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (charsets, "labo@example.org"), ==, "MACINTOSH");
+
+  /* Cleared, detection reads the file again. */
+  g_assert_true (cachet_lab_filer_set_sender_charset (fixture->filer, "LABO@example.org", NULL, &error));
+  g_clear_pointer (&charset, g_free);
+  g_assert_true (cachet_lab_filer_lookup_entry_charset (fixture->filer,
+                                                       cachet_lab_journal_entry_get_id (entry_at (entries, 0)),
+                                                       &charset, &error));
+  g_assert_no_error (error);
+  g_assert_null (charset);
+}
+
+/* A journal from before overrides were kept: opening it adds what is
+ * missing, and its files keep importing. */
+static void
+test_charset_migration (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *journal = g_build_filename (fixture->root, "old", "labs.sqlite", NULL);
+  g_autofree char *dir = g_path_get_dirname (journal);
+  g_autofree char *text = labs_test_hprim_net (FALSE);
+  g_autoptr(GBytes) bytes = labs_test_encode (text, "UTF-8", LABS_TEST_CRLF);
+  g_autoptr(CachetLabFiler) filer = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *charset = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (journal, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE files (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE,"
+                                     " name TEXT NOT NULL, size INTEGER NOT NULL, format TEXT NOT NULL,"
+                                     " imported_at INTEGER NOT NULL)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  filer = cachet_lab_filer_new (journal, fixture->archive, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cachet_lab_filer_set_sender_charset (filer, "labo@example.org", "ISO-8859-1", &error));
+  g_assert_no_error (error);
+  entries = cachet_lab_filer_import (filer, bytes, "r.hpr", "labo@example.org", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cachet_lab_filer_lookup_entry_charset (filer, cachet_lab_journal_entry_get_id (entry_at (entries, 0)),
+                                                       &charset, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (charset, ==, "ISO-8859-1");
 }
 
 /* Starts cachet-cli with a data directory of this test's own, where the
@@ -798,6 +884,44 @@ test_cli_import_mail (Fixture       *fixture,
   g_assert_cmpuint (count_files (fixture->archive, ".pdf"), ==, 3);
 }
 
+static void
+test_cli_charset (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *set_argv[] = { "labs", "charset", "--sender", "Labo@Example.org", "--set", "WINDOWS-1252", NULL };
+  const char *list_argv[] = { "labs", "charset", "--json", NULL };
+  const char *clear_argv[] = { "labs", "charset", "--sender", "labo@example.org", "--clear", NULL };
+  const char *unknown_argv[] = { "labs", "charset", "--sender", "labo@example.org", "--set", "NO-SUCH", NULL };
+  const char *usage_argv[] = { "labs", "charset", "--set", "WINDOWS-1252", NULL };
+  g_autoptr(CachetCliResult) set = run_cli (fixture, set_argv);
+  g_autoptr(CachetCliResult) listed = run_cli (fixture, list_argv);
+  g_autoptr(CachetCliResult) cleared = NULL;
+  g_autoptr(CachetCliResult) unknown = NULL;
+  g_autoptr(CachetCliResult) usage = NULL;
+  g_autoptr(JsonArray) senders = NULL;
+  JsonObject *first;
+
+  g_assert_cmpint (set->exit_status, ==, 0);
+  g_assert_cmpstr (set->out, ==, "labo@example.org\tWINDOWS-1252\n");
+  g_assert_cmpint (listed->exit_status, ==, 0);
+  senders = parse_json_array (listed->out);
+  g_assert_cmpuint (json_array_get_length (senders), ==, 1);
+  first = json_array_get_object_element (senders, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "sender"), ==, "labo@example.org");
+  g_assert_cmpstr (json_object_get_string_member (first, "charset"), ==, "WINDOWS-1252");
+
+  cleared = run_cli (fixture, clear_argv);
+  g_assert_cmpint (cleared->exit_status, ==, 0);
+  g_assert_cmpstr (cleared->out, ==, "");
+
+  unknown = run_cli (fixture, unknown_argv);
+  g_assert_cmpint (unknown->exit_status, !=, 0);
+  g_assert_nonnull (strstr (unknown->err, "NO-SUCH"));
+  usage = run_cli (fixture, usage_argv);
+  g_assert_cmpint (usage->exit_status, !=, 0);
+  g_assert_nonnull (strstr (usage->err, "--sender"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -817,7 +941,10 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/labs/filer/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
   g_test_add ("/labs/filer/sender-charset", Fixture, NULL, fixture_set_up, test_sender_charset, fixture_tear_down);
+  g_test_add ("/labs/filer/charset-migration", Fixture, NULL, fixture_set_up, test_charset_migration,
+              fixture_tear_down);
   g_test_add ("/labs/cli/import-list", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
+  g_test_add ("/labs/cli/charset", Fixture, NULL, fixture_set_up, test_cli_charset, fixture_tear_down);
   g_test_add ("/labs/cli/import-mail", Fixture, NULL, fixture_set_up, test_cli_import_mail, fixture_tear_down);
   g_test_add ("/labs/cli/killed-imports", Fixture, NULL, fixture_set_up, test_killed_imports, fixture_tear_down);
 

@@ -29,6 +29,9 @@ struct _CachetAccount
   char    *client_cert;
   char    *ca_file;
   gboolean lab_import;
+  char    *smime_identity;
+  gboolean smime_sign;
+  gboolean smime_encrypt;
 };
 
 G_DEFINE_FINAL_TYPE (CachetAccount, cachet_account, G_TYPE_OBJECT)
@@ -46,6 +49,9 @@ enum {
   PROP_CLIENT_CERT,
   PROP_CA_FILE,
   PROP_LAB_IMPORT,
+  PROP_SMIME_IDENTITY,
+  PROP_SMIME_SIGN,
+  PROP_SMIME_ENCRYPT,
   N_PROPS
 };
 
@@ -71,6 +77,9 @@ replace_string (char       **field,
 #define KEY_CLIENT_CERT "ClientCertificate"
 #define KEY_CA_FILE     "CAFile"
 #define KEY_LAB_IMPORT  "LabImport"
+#define KEY_SMIME_IDENTITY "SmimeIdentity"
+#define KEY_SMIME_SIGN     "SmimeSign"
+#define KEY_SMIME_ENCRYPT  "SmimeEncrypt"
 
 /**
  * cachet_account_new:
@@ -200,6 +209,19 @@ cachet_account_set_ca_file (CachetAccount *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CA_FILE]);
 }
 
+static void
+set_boolean (CachetAccount *self,
+             gboolean      *field,
+             gboolean       value,
+             guint          prop_id)
+{
+  value = !!value;
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
 /**
  * cachet_account_get_lab_import:
  *
@@ -218,11 +240,73 @@ cachet_account_set_lab_import (CachetAccount *self,
                                gboolean       lab_import)
 {
   g_return_if_fail (CACHET_IS_ACCOUNT (self));
-  lab_import = !!lab_import;
-  if (self->lab_import == lab_import)
-    return;
-  self->lab_import = lab_import;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAB_IMPORT]);
+  set_boolean (self, &self->lab_import, lab_import, PROP_LAB_IMPORT);
+}
+
+/**
+ * cachet_account_get_smime_identity:
+ *
+ * Returns: (transfer none) (nullable): the PKCS#12 file or PKCS#11 URI this
+ *   account signs and decrypts with; its passphrase, if any, is kept by the
+ *   credentials provider
+ */
+const char *
+cachet_account_get_smime_identity (CachetAccount *self)
+{
+  g_return_val_if_fail (CACHET_IS_ACCOUNT (self), NULL);
+  return self->smime_identity;
+}
+
+void
+cachet_account_set_smime_identity (CachetAccount *self,
+                                   const char    *identity)
+{
+  g_return_if_fail (CACHET_IS_ACCOUNT (self));
+  /* An empty entry in Preferences means "no identity", not a file named "". */
+  if (identity != NULL && *identity == '\0')
+    identity = NULL;
+  if (replace_string (&self->smime_identity, identity))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SMIME_IDENTITY]);
+}
+
+/**
+ * cachet_account_get_smime_sign:
+ *
+ * Returns: whether new messages from this account start with Sign on
+ */
+gboolean
+cachet_account_get_smime_sign (CachetAccount *self)
+{
+  g_return_val_if_fail (CACHET_IS_ACCOUNT (self), FALSE);
+  return self->smime_sign;
+}
+
+void
+cachet_account_set_smime_sign (CachetAccount *self,
+                               gboolean       sign)
+{
+  g_return_if_fail (CACHET_IS_ACCOUNT (self));
+  set_boolean (self, &self->smime_sign, sign, PROP_SMIME_SIGN);
+}
+
+/**
+ * cachet_account_get_smime_encrypt:
+ *
+ * Returns: whether new messages from this account start with Encrypt on
+ */
+gboolean
+cachet_account_get_smime_encrypt (CachetAccount *self)
+{
+  g_return_val_if_fail (CACHET_IS_ACCOUNT (self), FALSE);
+  return self->smime_encrypt;
+}
+
+void
+cachet_account_set_smime_encrypt (CachetAccount *self,
+                                  gboolean       encrypt)
+{
+  g_return_if_fail (CACHET_IS_ACCOUNT (self));
+  set_boolean (self, &self->smime_encrypt, encrypt, PROP_SMIME_ENCRYPT);
 }
 
 static gboolean
@@ -311,6 +395,13 @@ cachet_account_validate (CachetAccount  *self,
       return FALSE;
     }
 
+  if (self->smime_identity != NULL && !is_clean_text (self->smime_identity))
+    {
+      g_set_error_literal (error, CACHET_ACCOUNT_ERROR, CACHET_ACCOUNT_ERROR_INVALID,
+                           _("The S/MIME identity must be a file path or a PKCS#11 URI on one line"));
+      return FALSE;
+    }
+
   return validate_server_url (self->imap_url, CACHET_SERVER_PROTOCOL_IMAP, error) &&
          validate_server_url (self->smtp_url, CACHET_SERVER_PROTOCOL_SMTP, error);
 }
@@ -323,6 +414,20 @@ set_optional_string (GKeyFile   *keyfile,
 {
   if (value != NULL)
     g_key_file_set_string (keyfile, group, key, value);
+  else
+    g_key_file_remove_key (keyfile, group, key, NULL);
+}
+
+/* Off is the default for every switch, and leaves the files of older
+ * versions unchanged. */
+static void
+set_optional_boolean (GKeyFile   *keyfile,
+                      const char *group,
+                      const char *key,
+                      gboolean    value)
+{
+  if (value)
+    g_key_file_set_boolean (keyfile, group, key, TRUE);
   else
     g_key_file_remove_key (keyfile, group, key, NULL);
 }
@@ -346,11 +451,10 @@ cachet_account_save_to_keyfile (CachetAccount *self,
   set_optional_string (keyfile, self->id, KEY_LOGIN, self->login);
   set_optional_string (keyfile, self->id, KEY_CLIENT_CERT, self->client_cert);
   set_optional_string (keyfile, self->id, KEY_CA_FILE, self->ca_file);
-  /* Off is the default, and leaves the files of older versions unchanged. */
-  if (self->lab_import)
-    g_key_file_set_boolean (keyfile, self->id, KEY_LAB_IMPORT, TRUE);
-  else
-    g_key_file_remove_key (keyfile, self->id, KEY_LAB_IMPORT, NULL);
+  set_optional_boolean (keyfile, self->id, KEY_LAB_IMPORT, self->lab_import);
+  set_optional_string (keyfile, self->id, KEY_SMIME_IDENTITY, self->smime_identity);
+  set_optional_boolean (keyfile, self->id, KEY_SMIME_SIGN, self->smime_sign);
+  set_optional_boolean (keyfile, self->id, KEY_SMIME_ENCRYPT, self->smime_encrypt);
 }
 
 static char *
@@ -383,6 +487,7 @@ cachet_account_new_from_keyfile (GKeyFile    *keyfile,
   g_autofree char *login = get_optional_string (keyfile, group, KEY_LOGIN);
   g_autofree char *client_cert = get_optional_string (keyfile, group, KEY_CLIENT_CERT);
   g_autofree char *ca_file = get_optional_string (keyfile, group, KEY_CA_FILE);
+  g_autofree char *smime_identity = get_optional_string (keyfile, group, KEY_SMIME_IDENTITY);
 
   account = g_object_new (CACHET_TYPE_ACCOUNT,
                           "id", group,
@@ -394,6 +499,9 @@ cachet_account_new_from_keyfile (GKeyFile    *keyfile,
                           "client-cert", client_cert,
                           "ca-file", ca_file,
                           "lab-import", g_key_file_get_boolean (keyfile, group, KEY_LAB_IMPORT, NULL),
+                          "smime-identity", smime_identity,
+                          "smime-sign", g_key_file_get_boolean (keyfile, group, KEY_SMIME_SIGN, NULL),
+                          "smime-encrypt", g_key_file_get_boolean (keyfile, group, KEY_SMIME_ENCRYPT, NULL),
                           NULL);
   if (!cachet_account_validate (account, &local_error))
     {
@@ -419,6 +527,7 @@ cachet_account_finalize (GObject *object)
   g_clear_pointer (&self->login, g_free);
   g_clear_pointer (&self->client_cert, g_free);
   g_clear_pointer (&self->ca_file, g_free);
+  g_clear_pointer (&self->smime_identity, g_free);
 
   G_OBJECT_CLASS (cachet_account_parent_class)->finalize (object);
 }
@@ -459,6 +568,15 @@ cachet_account_get_property (GObject    *object,
       break;
     case PROP_LAB_IMPORT:
       g_value_set_boolean (value, self->lab_import);
+      break;
+    case PROP_SMIME_IDENTITY:
+      g_value_set_string (value, self->smime_identity);
+      break;
+    case PROP_SMIME_SIGN:
+      g_value_set_boolean (value, self->smime_sign);
+      break;
+    case PROP_SMIME_ENCRYPT:
+      g_value_set_boolean (value, self->smime_encrypt);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -502,6 +620,15 @@ cachet_account_set_property (GObject      *object,
     case PROP_LAB_IMPORT:
       cachet_account_set_lab_import (self, g_value_get_boolean (value));
       break;
+    case PROP_SMIME_IDENTITY:
+      cachet_account_set_smime_identity (self, g_value_get_string (value));
+      break;
+    case PROP_SMIME_SIGN:
+      cachet_account_set_smime_sign (self, g_value_get_boolean (value));
+      break;
+    case PROP_SMIME_ENCRYPT:
+      cachet_account_set_smime_encrypt (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -527,6 +654,9 @@ cachet_account_class_init (CachetAccountClass *klass)
   properties[PROP_CLIENT_CERT] = g_param_spec_string ("client-cert", NULL, NULL, NULL, read_write);
   properties[PROP_CA_FILE] = g_param_spec_string ("ca-file", NULL, NULL, NULL, read_write);
   properties[PROP_LAB_IMPORT] = g_param_spec_boolean ("lab-import", NULL, NULL, FALSE, read_write);
+  properties[PROP_SMIME_IDENTITY] = g_param_spec_string ("smime-identity", NULL, NULL, NULL, read_write);
+  properties[PROP_SMIME_SIGN] = g_param_spec_boolean ("smime-sign", NULL, NULL, FALSE, read_write);
+  properties[PROP_SMIME_ENCRYPT] = g_param_spec_boolean ("smime-encrypt", NULL, NULL, FALSE, read_write);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

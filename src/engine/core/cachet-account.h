@@ -54,6 +54,15 @@ void           cachet_account_set_ca_file      (CachetAccount *self,
 gboolean       cachet_account_get_lab_import   (CachetAccount *self);
 void           cachet_account_set_lab_import   (CachetAccount *self,
                                                 gboolean       lab_import);
+const char    *cachet_account_get_smime_identity (CachetAccount *self);
+void           cachet_account_set_smime_identity (CachetAccount *self,
+                                                  const char    *identity);
+gboolean       cachet_account_get_smime_sign     (CachetAccount *self);
+void           cachet_account_set_smime_sign     (CachetAccount *self,
+                                                  gboolean       sign);
+gboolean       cachet_account_get_smime_encrypt  (CachetAccount *self);
+void           cachet_account_set_smime_encrypt  (CachetAccount *self,
+                                                  gboolean       encrypt);
 gboolean       cachet_account_validate         (CachetAccount *self,
                                                 GError       **error);
 void           cachet_account_save_to_keyfile  (CachetAccount *self,

@@ -54,7 +54,12 @@ struct _CachetLabFiler
   GMutex lock;
   char *archive_dir;
   char *inbox_dir;
-  GHashTable *sender_charsets;
+  /* Folders already rid of a killed import's temporary files: listing a
+   * folder of thousands of originals before each write made importing
+   * many files quadratic. */
+  GHashTable *swept_dirs;
+  /* Folders where files were renamed into place since the last commit. */
+  GHashTable *unsynced_dirs;
 };
 
 G_DEFINE_FINAL_TYPE (CachetLabFiler, cachet_lab_filer, G_TYPE_OBJECT)
@@ -66,7 +71,8 @@ static const char schema[] =
   "  name TEXT NOT NULL,"
   "  size INTEGER NOT NULL,"
   "  format TEXT NOT NULL,"
-  "  imported_at INTEGER NOT NULL);"
+  "  imported_at INTEGER NOT NULL,"
+  "  sender TEXT);"
   "CREATE TABLE IF NOT EXISTS patients ("
   "  id INTEGER PRIMARY KEY,"
   "  ins TEXT NOT NULL UNIQUE,"
@@ -91,7 +97,16 @@ static const char schema[] =
   "  report_files TEXT,"
   "  reason TEXT);"
   "CREATE INDEX IF NOT EXISTS reports_business_key ON reports (business_key);"
-  "CREATE INDEX IF NOT EXISTS reports_report_id ON reports (report_id);";
+  "CREATE INDEX IF NOT EXISTS reports_report_id ON reports (report_id);"
+  /* Kept with the journal, not in settings: the same override must apply
+   * when a file is read again, by any tool that opens the journal. */
+  "CREATE TABLE IF NOT EXISTS sender_charsets ("
+  "  sender TEXT PRIMARY KEY,"
+  "  charset TEXT NOT NULL);";
+
+/* Bounds on what the user types for an override: an address, a charset name. */
+#define MAX_SENDER_BYTES  320
+#define MAX_CHARSET_BYTES 64
 
 static gboolean
 set_journal_error (GError     **error,
@@ -283,12 +298,19 @@ rename_no_replace (const char *from,
 
 /* An import killed while writing leaves its temporary file behind. Only
  * an import holding the journal's write lock writes temporary files, and
- * this one holds it: any found now is litter. */
+ * this one holds it: any found now is litter. Once per folder and filer:
+ * this filer's own temporaries never outlive a write, and litter left
+ * later by another program, hidden and harmless, goes at the next start. */
 static void
-remove_stale_temporaries (const char *dir)
+remove_stale_temporaries (CachetLabFiler *self,
+                          const char     *dir)
 {
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autoptr(GDir) listing = NULL;
   const char *name;
+
+  if (!g_hash_table_add (self->swept_dirs, g_strdup (dir)))
+    return;
+  listing = g_dir_open (dir, 0, NULL);
 
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
     {
@@ -305,15 +327,16 @@ remove_stale_temporaries (const char *dir)
  * another file holds the name; reuses a file that already has these bytes.
  * Returns the path. */
 static char *
-write_unique (const char  *dir,
-              const char  *stem,
-              const char  *extension,
-              GBytes      *bytes,
-              GError     **error)
+write_unique (CachetLabFiler  *self,
+              const char      *dir,
+              const char      *stem,
+              const char      *extension,
+              GBytes          *bytes,
+              GError         **error)
 {
   if (!ensure_directory (dir, error))
     return NULL;
-  remove_stale_temporaries (dir);
+  remove_stale_temporaries (self, dir);
 
   for (guint attempt = 1; attempt <= MAX_SUFFIX; attempt++)
     {
@@ -364,14 +387,34 @@ write_unique (const char  *dir,
           set_file_error (error, saved_errno, path);
           return NULL;
         }
-      if (!fsync_directory (dir, error))
-        return NULL;
+      /* The folder is synced once before the journal commits, not after
+       * each of the several files an import puts in it. */
+      g_hash_table_add (self->unsynced_dirs, g_strdup (dir));
       return g_steal_pointer (&path);
     }
 
   g_set_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_TOO_LARGE,
                _("Too many files named “%s” in “%s”; tidy the folder and import again"), stem, dir);
   return NULL;
+}
+
+/* Commits the journal once every file it names is durable: the files
+ * were synced when written, their folders are synced now. */
+static gboolean
+commit_durably (CachetLabFiler  *self,
+                GError         **error)
+{
+  GHashTableIter iter;
+  const char *dir;
+
+  g_hash_table_iter_init (&iter, self->unsynced_dirs);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &dir, NULL))
+    {
+      if (!fsync_directory (dir, error))
+        return FALSE;
+      g_hash_table_iter_remove (&iter);
+    }
+  return execute (self, "COMMIT", error);
 }
 
 /* One path component from text a lab wrote: no separators, controls or
@@ -414,7 +457,8 @@ cachet_lab_filer_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_clear_pointer (&self->archive_dir, g_free);
   g_clear_pointer (&self->inbox_dir, g_free);
-  g_clear_pointer (&self->sender_charsets, g_hash_table_unref);
+  g_clear_pointer (&self->swept_dirs, g_hash_table_unref);
+  g_clear_pointer (&self->unsynced_dirs, g_hash_table_unref);
 
   G_OBJECT_CLASS (cachet_lab_filer_parent_class)->finalize (object);
 }
@@ -429,7 +473,8 @@ static void
 cachet_lab_filer_init (CachetLabFiler *self)
 {
   g_mutex_init (&self->lock);
-  self->sender_charsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->swept_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->unsynced_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -454,6 +499,45 @@ char *
 cachet_lab_filer_dup_default_archive (void)
 {
   return g_build_filename (cachet_paths_get_data_dir (), "labs", "archive", NULL);
+}
+
+static gboolean
+files_have_sender (CachetLabFiler  *self,
+                   gboolean        *found,
+                   GError         **error)
+{
+  g_autoptr(sqlite3_stmt) columns = prepare (self, "PRAGMA table_info (files)", error);
+  int rc;
+
+  if (columns == NULL)
+    return FALSE;
+  *found = FALSE;
+  while ((rc = sqlite3_step (columns)) == SQLITE_ROW)
+    *found |= g_strcmp0 ((const char *) sqlite3_column_text (columns, 1), "sender") == 0;
+  if (rc != SQLITE_DONE)
+    return set_journal_error (error, self->db);
+  return TRUE;
+}
+
+/* Journals written before files kept their sender get the column; their
+ * old files have none, so no override applies when they are read again.
+ * IMMEDIATE: two programs opening an old journal at once alter it once. */
+static gboolean
+migrate (CachetLabFiler  *self,
+         GError         **error)
+{
+  gboolean found = FALSE;
+
+  if (!execute (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!files_have_sender (self, &found, error)
+      || (!found && !execute (self, "ALTER TABLE files ADD COLUMN sender TEXT", error))
+      || !execute (self, "COMMIT", error))
+    {
+      execute (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -490,7 +574,8 @@ cachet_lab_filer_new (const char  *journal_path,
     }
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   if (!execute (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", error)
-      || !execute (self, schema, error))
+      || !execute (self, schema, error)
+      || !migrate (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -502,32 +587,163 @@ cachet_lab_filer_get_archive_dir (CachetLabFiler *self)
   return self->archive_dir;
 }
 
+/* The first column of the first row; NULL when there is none. */
+static char *
+query_text (CachetLabFiler  *self,
+            const char      *sql,
+            const char      *text,
+            gint64           id,
+            GError         **error)
+{
+  g_autoptr(sqlite3_stmt) statement = prepare (self, sql, error);
+  int rc;
+
+  if (statement == NULL)
+    return NULL;
+  if (text != NULL)
+    bind_text (statement, 1, text);
+  else
+    sqlite3_bind_int64 (statement, 1, id);
+  rc = sqlite3_step (statement);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (statement, 0));
+  if (rc != SQLITE_DONE)
+    set_journal_error (error, self->db);
+  return NULL;
+}
+
+static gboolean
+check_charset (const char  *charset,
+               GError     **error)
+{
+  GIConv converter;
+
+  if (strlen (charset) <= MAX_CHARSET_BYTES
+      && (converter = g_iconv_open ("UTF-8", charset)) != (GIConv) -1)
+    {
+      g_iconv_close (converter);
+      return TRUE;
+    }
+  g_set_error (error, G_CONVERT_ERROR, G_CONVERT_ERROR_NO_CONVERSION,
+               _("“%s” is not a character set this computer knows; try ISO-8859-1, WINDOWS-1252 or MACINTOSH"),
+               charset);
+  return FALSE;
+}
+
 /**
  * cachet_lab_filer_set_sender_charset:
  * @sender: the sender's address
  * @charset: (nullable): the charset the sender's text files are in, or
  *   %NULL to detect it again
  *
- * Overrides charset detection for one sender whose files are misread.
+ * Overrides charset detection for one sender whose files are misread. The
+ * override is kept in the journal: it applies to every later import and
+ * when the sender's files already filed are read again.
+ *
+ * Returns: %TRUE once the journal keeps it
  */
-void
-cachet_lab_filer_set_sender_charset (CachetLabFiler *self,
-                                     const char     *sender,
-                                     const char     *charset)
+gboolean
+cachet_lab_filer_set_sender_charset (CachetLabFiler  *self,
+                                     const char      *sender,
+                                     const char      *charset,
+                                     GError         **error)
 {
-  g_return_if_fail (CACHET_IS_LAB_FILER (self));
-  g_return_if_fail (sender != NULL);
+  g_autofree char *key = NULL;
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
 
-  g_mutex_lock (&self->lock);
-  if (charset != NULL)
-    g_hash_table_replace (self->sender_charsets, g_ascii_strdown (sender, -1), g_strdup (charset));
-  else
+  g_return_val_if_fail (CACHET_IS_LAB_FILER (self), FALSE);
+  g_return_val_if_fail (sender != NULL, FALSE);
+
+  if (*sender == '\0' || strlen (sender) > MAX_SENDER_BYTES || !g_utf8_validate (sender, -1, NULL))
     {
-      g_autofree char *key = g_ascii_strdown (sender, -1);
-
-      g_hash_table_remove (self->sender_charsets, key);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Give the sender’s mail address, as it appears in its messages"));
+      return FALSE;
     }
-  g_mutex_unlock (&self->lock);
+  if (charset != NULL && !check_charset (charset, error))
+    return FALSE;
+
+  key = g_ascii_strdown (sender, -1);
+  locker = g_mutex_locker_new (&self->lock);
+  statement = prepare (self, charset != NULL
+                               ? "INSERT OR REPLACE INTO sender_charsets (sender, charset) VALUES (?1, ?2)"
+                               : "DELETE FROM sender_charsets WHERE sender = ?1",
+                       error);
+  if (statement == NULL)
+    return FALSE;
+  bind_text (statement, 1, key);
+  if (charset != NULL)
+    bind_text (statement, 2, charset);
+  if (sqlite3_step (statement) != SQLITE_DONE)
+    return set_journal_error (error, self->db);
+  return TRUE;
+}
+
+/**
+ * cachet_lab_filer_dup_sender_charsets:
+ *
+ * Returns: (transfer full) (nullable) (element-type utf8 utf8): each sender
+ *   with an override, in lower case, to its charset; %NULL on error
+ */
+GHashTable *
+cachet_lab_filer_dup_sender_charsets (CachetLabFiler  *self,
+                                      GError         **error)
+{
+  g_autoptr(GHashTable) charsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(sqlite3_stmt) query = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+  int rc;
+
+  g_return_val_if_fail (CACHET_IS_LAB_FILER (self), NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if ((query = prepare (self, "SELECT sender, charset FROM sender_charsets", error)) == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (query)) == SQLITE_ROW)
+    g_hash_table_replace (charsets, g_strdup ((const char *) sqlite3_column_text (query, 0)),
+                          g_strdup ((const char *) sqlite3_column_text (query, 1)));
+  if (rc != SQLITE_DONE)
+    {
+      set_journal_error (error, self->db);
+      return NULL;
+    }
+  return g_steal_pointer (&charsets);
+}
+
+/**
+ * cachet_lab_filer_lookup_entry_charset:
+ * @entry_id: a journal entry
+ * @charset: (out) (transfer full) (nullable): the override for the sender
+ *   of the entry's file, %NULL when there is none
+ *
+ * Tells how to read an entry's original file again: as it was read at
+ * import, or as the user asked since.
+ *
+ * Returns: %FALSE if the journal cannot be read
+ */
+gboolean
+cachet_lab_filer_lookup_entry_charset (CachetLabFiler  *self,
+                                       gint64           entry_id,
+                                       char           **charset,
+                                       GError         **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (CACHET_IS_LAB_FILER (self), FALSE);
+  g_return_val_if_fail (charset != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->lock);
+  *charset = query_text (self, "SELECT c.charset FROM reports r JOIN files f ON r.file_id = f.id"
+                               " JOIN sender_charsets c ON c.sender = f.sender WHERE r.id = ?1",
+                         NULL, entry_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 typedef struct
@@ -537,6 +753,7 @@ typedef struct
   const char *hash;
   const char *stem;
   const char *extension;
+  const char *sender;
   gint64      file_id;
   gint64      imported_at;
 } ImportFile;
@@ -595,7 +812,8 @@ record_file (CachetLabFiler  *self,
              GError         **error)
 {
   g_autoptr(sqlite3_stmt) insert = prepare (self,
-    "INSERT INTO files (sha256, name, size, format, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+    "INSERT INTO files (sha256, name, size, format, imported_at, sender) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    error);
 
   if (insert == NULL)
     return -1;
@@ -604,6 +822,7 @@ record_file (CachetLabFiler  *self,
   sqlite3_bind_int64 (insert, 3, (sqlite3_int64) size);
   bind_text (insert, 4, file->format);
   sqlite3_bind_int64 (insert, 5, file->imported_at);
+  bind_text (insert, 6, file->sender);
   if (sqlite3_step (insert) != SQLITE_DONE)
     {
       set_journal_error (error, self->db);
@@ -633,10 +852,10 @@ file_unrecognised (CachetLabFiler  *self,
   };
   CachetLabJournalEntry *entry;
 
-  if ((path = write_unique (dir, file->stem, file->extension, bytes, error)) == NULL)
+  if ((path = write_unique (self, dir, file->stem, file->extension, bytes, error)) == NULL)
     return NULL;
   reason_stem = g_path_get_basename (path);
-  if ((reason_path = write_unique (dir, reason_stem, "reason.txt", reason_bytes, error)) == NULL)
+  if ((reason_path = write_unique (self, dir, reason_stem, "reason.txt", reason_bytes, error)) == NULL)
     return NULL;
   fields.original_path = path;
   if ((file->file_id = record_file (self, file, g_bytes_get_size (bytes), error)) < 0)
@@ -716,7 +935,8 @@ find_previous_version (CachetLabFiler   *self,
 /* Writes the report's page, its PDF and (for a file of one report) the
  * original into @folder. Returns the paths written, page first. */
 static GStrv
-write_report_files (CachetLabReport  *report,
+write_report_files (CachetLabFiler   *self,
+                    CachetLabReport  *report,
                     const ImportFile *file,
                     gboolean          single_report,
                     const char       *folder,
@@ -735,12 +955,12 @@ write_report_files (CachetLabReport  *report,
   GBytes *pdf = cachet_lab_report_get_pdf (report);
   char *path;
 
-  if ((path = write_unique (folder, stem, "html", html_bytes, error)) == NULL)
+  if ((path = write_unique (self, folder, stem, "html", html_bytes, error)) == NULL)
     return NULL;
   g_ptr_array_add (paths, path);
   if (pdf != NULL)
     {
-      if ((path = write_unique (folder, stem, "pdf", pdf, error)) == NULL)
+      if ((path = write_unique (self, folder, stem, "pdf", pdf, error)) == NULL)
         return NULL;
       g_ptr_array_add (paths, path);
     }
@@ -748,7 +968,7 @@ write_report_files (CachetLabReport  *report,
    * it would show one patient's results in another's. */
   if (single_report)
     {
-      if ((path = write_unique (folder, stem, file->extension, cachet_lab_report_get_original (report), error)) == NULL)
+      if ((path = write_unique (self, folder, stem, file->extension, cachet_lab_report_get_original (report), error)) == NULL)
         return NULL;
       g_ptr_array_add (paths, path);
     }
@@ -817,7 +1037,7 @@ file_report (CachetLabFiler    *self,
   fields.status = patient_id > 0 ? CACHET_LAB_ENTRY_STATUS_FILED : CACHET_LAB_ENTRY_STATUS_PENDING;
   folder = folder_for (self, patient, patient_id > 0);
   fields.folder = folder;
-  if ((files = write_report_files (report, file, single_report, folder, error)) == NULL)
+  if ((files = write_report_files (self, report, file, single_report, folder, error)) == NULL)
     return NULL;
   fields.files = (const char * const *) files;
 
@@ -850,7 +1070,7 @@ import_parsed (CachetLabFiler  *self,
   g_autofree char *original_path = NULL;
   gboolean any_new = FALSE;
 
-  if ((original_path = write_unique (originals, file->stem, file->extension, bytes, error)) == NULL)
+  if ((original_path = write_unique (self, originals, file->stem, file->extension, bytes, error)) == NULL)
     return NULL;
   if ((file->file_id = record_file (self, file, g_bytes_get_size (bytes), error)) < 0)
     return NULL;
@@ -873,7 +1093,7 @@ import_parsed (CachetLabFiler  *self,
   /* The practice software gets each new file once, as it came. */
   if (any_new && self->inbox_dir != NULL)
     {
-      g_autofree char *inbox_path = write_unique (self->inbox_dir, file->stem, file->extension, bytes, error);
+      g_autofree char *inbox_path = write_unique (self, self->inbox_dir, file->stem, file->extension, bytes, error);
 
       if (inbox_path == NULL)
         return NULL;
@@ -914,17 +1134,18 @@ import_locked (CachetLabFiler  *self,
   g_autofree char *dotted_extension = NULL;
   g_autofree char *stem_name = NULL;
   g_autofree char *stem = NULL;
-  g_autofree char *lower_sender = sender != NULL ? g_ascii_strdown (sender, -1) : NULL;
+  g_autofree char *lower_sender = sender != NULL && *sender != '\0' ? g_ascii_strdown (sender, -1) : NULL;
+  g_autofree char *charset = NULL;
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(GPtrArray) reports = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   CachetLabFormat format = cachet_lab_detect_format (bytes, file_name);
-  const char *charset = lower_sender != NULL ? g_hash_table_lookup (self->sender_charsets, lower_sender) : NULL;
   ImportFile file = {
     .file_name = file_name != NULL ? file_name : "",
     .format = cachet_lab_format_to_string (format),
     .hash = hash,
     .extension = extension_for (file_name, format),
+    .sender = lower_sender,
     .imported_at = g_get_real_time () / G_USEC_PER_SEC,
   };
   gint64 known;
@@ -936,6 +1157,18 @@ import_locked (CachetLabFiler  *self,
   stem_name = safe_component (base, "result");
   stem = g_strdup_printf ("%.*s-%s", HASH_PREFIX_CHARS, hash, stem_name);
   file.stem = stem;
+  if (lower_sender != NULL)
+    {
+      GError *lookup_error = NULL;
+
+      charset = query_text (self, "SELECT charset FROM sender_charsets WHERE sender = ?1", lower_sender, 0,
+                            &lookup_error);
+      if (lookup_error != NULL)
+        {
+          g_propagate_error (error, lookup_error);
+          return NULL;
+        }
+    }
   reports = cachet_lab_parse (bytes, format, charset, &parse_error);
 
   /* IMMEDIATE: two imports (two windows, the command line) never decide on
@@ -961,7 +1194,7 @@ import_locked (CachetLabFiler  *self,
     entries = reports != NULL ? import_parsed (self, &file, bytes, reports, pdf, error)
                               : file_unrecognised (self, &file, bytes, parse_error, error);
 
-  if (entries == NULL || !execute (self, "COMMIT", error))
+  if (entries == NULL || !commit_durably (self, error))
     {
       execute (self, "ROLLBACK", NULL);
       return NULL;
@@ -1162,7 +1395,7 @@ confirm_locked (CachetLabFiler  *self,
       dot = strrchr (base, '.');
       if (dot != NULL)
         *dot = '\0';
-      if ((path = write_unique (folder, base, dot != NULL ? dot + 1 : "bin", bytes, error)) == NULL)
+      if ((path = write_unique (self, folder, base, dot != NULL ? dot + 1 : "bin", bytes, error)) == NULL)
         return FALSE;
       g_ptr_array_add (moved, path);
     }
@@ -1179,7 +1412,7 @@ confirm_locked (CachetLabFiler  *self,
   sqlite3_bind_int64 (update, 4, entry_id);
   if (sqlite3_step (update) != SQLITE_DONE)
     return set_journal_error (error, self->db);
-  if (!execute (self, "COMMIT", error))
+  if (!commit_durably (self, error))
     return FALSE;
 
   for (guint i = 0; files[i] != NULL; i++)

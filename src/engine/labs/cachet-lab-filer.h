@@ -23,9 +23,16 @@ CachetLabFiler *cachet_lab_filer_new                   (const char           *jo
 char           *cachet_lab_filer_dup_default_journal   (void);
 char           *cachet_lab_filer_dup_default_archive   (void);
 const char     *cachet_lab_filer_get_archive_dir       (CachetLabFiler       *self);
-void            cachet_lab_filer_set_sender_charset    (CachetLabFiler       *self,
+gboolean        cachet_lab_filer_set_sender_charset    (CachetLabFiler       *self,
                                                         const char           *sender,
-                                                        const char           *charset);
+                                                        const char           *charset,
+                                                        GError              **error);
+GHashTable     *cachet_lab_filer_dup_sender_charsets   (CachetLabFiler       *self,
+                                                        GError              **error);
+gboolean        cachet_lab_filer_lookup_entry_charset  (CachetLabFiler       *self,
+                                                        gint64                entry_id,
+                                                        char                **charset,
+                                                        GError              **error);
 GPtrArray      *cachet_lab_filer_import                (CachetLabFiler       *self,
                                                         GBytes               *bytes,
                                                         const char           *file_name,

@@ -600,7 +600,11 @@ cachet_outbox_remove (CachetOutbox       *self,
 
   state_path = entry_path (self, entry->id, ".state");
   message_path = entry_path (self, entry->id, ".eml");
-  if (g_unlink (state_path) != 0 && errno != ENOENT)
+  /* The message first: a state left alone by a crash is known debris that
+   * the next listing removes, while a message without its state could be
+   * one being queued. */
+  if ((g_unlink (message_path) != 0 && errno != ENOENT) ||
+      (g_unlink (state_path) != 0 && errno != ENOENT))
     {
       int saved_errno = errno;
 
@@ -608,7 +612,6 @@ cachet_outbox_remove (CachetOutbox       *self,
                    _("Cannot remove a message from the outbox: %s"), g_strerror (saved_errno));
       return FALSE;
     }
-  g_unlink (message_path);
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
 }
