@@ -299,10 +299,14 @@ int
 main (int    argc,
       char **argv)
 {
+  int result;
+
   cachet_test_init (&argc, &argv);
   cachet_mime_init ();
 
   g_test_add_func ("/labs/workstations/filed-once", test_filed_once);
 
-  return g_test_run ();
+  result = g_test_run ();
+  cachet_test_operator_stop ();
+  return result;
 }
