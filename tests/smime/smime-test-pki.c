@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "cachet-test-server.h"
 #include "smime-test-pki.h"
@@ -188,4 +189,71 @@ smime_test_pki_get (void)
   pki.expired_key = g_build_filename (pki.dir, "expired.key", NULL);
 
   return &pki;
+}
+
+/**
+ * smime_test_make_gnupg_home:
+ * @key: the private key gpgsm is to hold
+ * @cert: its certificate
+ * @chain: (nullable): a CA certificate to put in the PKCS #12 with them
+ * @also_import: (nullable): another certificate gpgsm is to know
+ *
+ * Makes $GNUPGHOME a gpgsm home trusting the test root CA only (CRLs are not
+ * checked: the test CAs publish none), knowing the intermediate CA, and
+ * holding @key.
+ */
+void
+smime_test_make_gnupg_home (const char *key,
+                            const char *cert,
+                            const char *chain,
+                            const char *also_import)
+{
+  const SmimeTestPki *pki = smime_test_pki_get ();
+  const char *home = g_getenv ("GNUPGHOME");
+  const char *fingerprint_argv[] = { "openssl", "x509", "-noout", "-fingerprint", "-sha1",
+                                     "-in", pki->ca, NULL };
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *trustlist = NULL;
+  g_autofree char *gpgsm_conf = g_build_filename (home, "gpgsm.conf", NULL);
+  g_autofree char *agent_conf = g_build_filename (home, "gpg-agent.conf", NULL);
+  g_autofree char *trustlist_path = g_build_filename (home, "trustlist.txt", NULL);
+  g_autofree char *legacy_p12 = g_build_filename (home, "import.p12", NULL);
+  const char *export_args[] = { "openssl", "pkcs12", "-export", "-inkey", key, "-in", cert,
+                                "-out", legacy_p12, "-passout", "pass:" SMIME_TEST_P12_PASSPHRASE,
+                                "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES",
+                                "-macalg", "sha1" };
+  g_autoptr(GPtrArray) export_argv = NULL;
+  gboolean success;
+  char *equals;
+
+  g_assert_cmpint (g_mkdir_with_parents (home, 0700), ==, 0);
+  write_file (gpgsm_conf, "disable-crl-checks\n");
+  write_file (agent_conf, "allow-loopback-pinentry\n");
+  fingerprint = smime_test_run_output (fingerprint_argv, NULL, &success);
+  g_assert_true (success);
+  equals = strchr (fingerprint, '=');
+  g_assert_nonnull (equals);
+  trustlist = g_strdup_printf ("%s S relax\n", g_strstrip (equals + 1));
+  write_file (trustlist_path, trustlist);
+
+  /* gpgsm 2.2 reads only the PKCS #12 ciphers of before OpenSSL 3. */
+  export_argv = g_ptr_array_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (export_args); i++)
+    g_ptr_array_add (export_argv, (gpointer) export_args[i]);
+  if (chain != NULL)
+    {
+      g_ptr_array_add (export_argv, (gpointer) "-certfile");
+      g_ptr_array_add (export_argv, (gpointer) chain);
+    }
+  g_ptr_array_add (export_argv, NULL);
+  g_free (smime_test_run_output ((const char * const *) export_argv->pdata, NULL, &success));
+  g_assert_true (success);
+  smime_test_run ("gpgsm", "--batch", "--import", pki->ca, NULL);
+  smime_test_run ("gpgsm", "--batch", "--import", pki->intermediate, NULL);
+  if (also_import != NULL)
+    smime_test_run ("gpgsm", "--batch", "--import", also_import, NULL);
+  smime_test_run_with_input (SMIME_TEST_P12_PASSPHRASE "\n" SMIME_TEST_P12_PASSPHRASE "\n"
+                             SMIME_TEST_P12_PASSPHRASE "\n",
+                             "gpgsm", "--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0",
+                             "--import", legacy_p12, NULL);
 }

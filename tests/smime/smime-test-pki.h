@@ -50,5 +50,9 @@ void                smime_test_run_with_input (const char          *input,
 char               *smime_test_run_output     (const char * const  *argv,
                                                const char          *input,
                                                gboolean            *success);
+void                smime_test_make_gnupg_home (const char         *key,
+                                               const char          *cert,
+                                               const char          *chain,
+                                               const char          *also_import);
 
 G_END_DECLS

@@ -717,11 +717,9 @@ test_gmime_context (void)
 static void
 test_gpgsm (void)
 {
-  const char *home = g_getenv ("GNUPGHOME");
   g_autofree char *plain = NULL;
   g_autofree char *theirs = NULL;
   g_autofree char *ours = NULL;
-  g_autofree char *conf = NULL;
   g_autoptr(CachetSmimeIdentity) receiver = NULL;
   g_autoptr(CachetCertificate) bob_certificate = NULL;
   g_autoptr(GPtrArray) recipients = g_ptr_array_new ();
@@ -732,50 +730,17 @@ test_gpgsm (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *bob_cert = NULL;
   g_autofree char *bob_key = NULL;
-  g_autofree char *bob_legacy = NULL;
   const char *decrypt_argv[] = { "gpgsm", "--batch", "--pinentry-mode", "loopback", "--passphrase-fd",
                                  "0", "--disable-policy-checks", "--decrypt", NULL, NULL };
-  const char *fingerprint_argv[] = { "openssl", "x509", "-noout", "-fingerprint", "-sha1",
-                                     "-in", NULL, NULL };
-  g_autofree char *fingerprint = NULL;
-  g_autofree char *trustlist = NULL;
   g_autofree char *decrypted = NULL;
   gboolean success;
-  char *equals;
 
   if (!cachet_test_require_program ("gpgsm") || !make_pki ())
     return;
 
-  g_assert_cmpint (g_mkdir_with_parents (home, 0700), ==, 0);
-  conf = g_build_filename (home, "gpgsm.conf", NULL);
-  g_assert_true (g_file_set_contents (conf, "disable-crl-checks\n", -1, NULL));
-  g_free (conf);
-  conf = g_build_filename (home, "gpg-agent.conf", NULL);
-  g_assert_true (g_file_set_contents (conf, "allow-loopback-pinentry\n", -1, NULL));
-  /* The test CA is trusted, and only it. */
-  fingerprint_argv[6] = pki->ca;
-  fingerprint = smime_test_run_output (fingerprint_argv, NULL, &success);
-  g_assert_true (success);
-  g_assert_nonnull ((equals = strchr (fingerprint, '=')));
-  trustlist = g_strdup_printf ("%s S relax\n", g_strstrip (equals + 1));
-  g_free (conf);
-  conf = g_build_filename (home, "trustlist.txt", NULL);
-  g_assert_true (g_file_set_contents (conf, trustlist, -1, NULL));
-
   bob_cert = pki_path ("bob.pem");
   bob_key = pki_path ("bob.key");
-  bob_legacy = pki_path ("bob-legacy.p12");
-  /* gpgsm 2.2 reads only the PKCS #12 ciphers of before OpenSSL 3. */
-  smime_test_run ("openssl", "pkcs12", "-export", "-inkey", bob_key, "-in", bob_cert,
-                  "-out", bob_legacy, "-passout", "pass:" SMIME_TEST_P12_PASSPHRASE,
-                  "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1", NULL);
-  smime_test_run ("gpgsm", "--batch", "--import", pki->ca, NULL);
-  smime_test_run ("gpgsm", "--batch", "--import", pki->intermediate, NULL);
-  smime_test_run ("gpgsm", "--batch", "--import", pki->alice_cert, NULL);
-  smime_test_run_with_input (SMIME_TEST_P12_PASSPHRASE "\n" SMIME_TEST_P12_PASSPHRASE "\n"
-                             SMIME_TEST_P12_PASSPHRASE "\n",
-                             "gpgsm", "--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0",
-                             "--import", bob_legacy, NULL);
+  smime_test_make_gnupg_home (bob_key, bob_cert, NULL, pki->alice_cert);
 
   /* Theirs, for Alice and Bob (BER, indefinite lengths). */
   plain = pki_path ("gpgsm-plain.txt");

@@ -505,51 +505,11 @@ write_bytes (const char *path,
   g_assert_no_error (error);
 }
 
-/* A gpgsm home trusting the test CA, holding Alice's key; CRLs are not
- * checked since the test CA publishes none. */
+/* A gpgsm home trusting the test CA, holding Alice's key. */
 static void
 make_gnupg_home (void)
 {
-  const char *home = g_getenv ("GNUPGHOME");
-  const char *fingerprint_argv[] = { "openssl", "x509", "-noout", "-fingerprint", "-sha1",
-                                     "-in", pki->ca, NULL };
-  g_autofree char *fingerprint = NULL;
-  g_autofree char *trustlist = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *legacy_p12 = pki_path ("alice-legacy.p12");
-  g_autoptr(GError) error = NULL;
-  gboolean success;
-  char *equals;
-
-  g_assert_cmpint (g_mkdir_with_parents (home, 0700), ==, 0);
-  path = g_build_filename (home, "gpgsm.conf", NULL);
-  g_file_set_contents (path, "disable-crl-checks\n", -1, &error);
-  g_assert_no_error (error);
-  g_free (path);
-  path = g_build_filename (home, "gpg-agent.conf", NULL);
-  g_file_set_contents (path, "allow-loopback-pinentry\n", -1, &error);
-  g_assert_no_error (error);
-
-  fingerprint = smime_test_run_output (fingerprint_argv, NULL, &success);
-  g_assert_true (success);
-  equals = strchr (fingerprint, '=');
-  g_assert_nonnull (equals);
-  trustlist = g_strdup_printf ("%s S relax\n", g_strstrip (equals + 1));
-  g_free (path);
-  path = g_build_filename (home, "trustlist.txt", NULL);
-  g_file_set_contents (path, trustlist, -1, &error);
-  g_assert_no_error (error);
-
-  /* gpgsm 2.2 reads only the PKCS #12 ciphers of before OpenSSL 3. */
-  smime_test_run ("openssl", "pkcs12", "-export", "-inkey", pki->alice_key, "-in", pki->alice_cert,
-                  "-certfile", pki->intermediate, "-out", legacy_p12, "-passout", "pass:" SMIME_TEST_P12_PASSPHRASE,
-                  "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1", NULL);
-  smime_test_run ("gpgsm", "--batch", "--import", pki->ca, NULL);
-  smime_test_run ("gpgsm", "--batch", "--import", pki->intermediate, NULL);
-  smime_test_run_with_input (SMIME_TEST_P12_PASSPHRASE "\n" SMIME_TEST_P12_PASSPHRASE "\n"
-                             SMIME_TEST_P12_PASSPHRASE "\n",
-                             "gpgsm", "--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0",
-                             "--import", legacy_p12, NULL);
+  smime_test_make_gnupg_home (pki->alice_key, pki->alice_cert, pki->intermediate, NULL);
 }
 
 static void
