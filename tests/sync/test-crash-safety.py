@@ -303,6 +303,11 @@ def outbox_entries(box):
             entries.setdefault(name[:-4], {})["message_id"] = match.group(1).decode()
         else:
             others.append(name)
+    # A state without its message is what a kill in the middle of a removal
+    # leaves (the message goes first); the next listing clears it.
+    for entry_id in [i for i, entry in entries.items() if "message_id" not in entry]:
+        del entries[entry_id]
+        others.append(entry_id + ".state")
     return entries, others
 
 
