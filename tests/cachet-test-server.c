@@ -307,6 +307,12 @@ cachet_test_pki_get (void)
   return pki;
 }
 
+/* Cachet's IMAP tags start with random letters (security.md S5), while
+ * scripts are written with "A0001", "A0002"…: the letters are learnt from
+ * each tagged line of the client and stand for the script's "A" in what the
+ * server sends. */
+#define CLIENT_TAG_LETTERS 6
+
 typedef enum
 {
   STEP_SEND,
@@ -361,6 +367,9 @@ struct _CachetTestServer
   GByteArray *input;
   GSource *delay;
   guint8 chunk[4096];
+  GBytes *sending;
+  char client_tag_letters[CLIENT_TAG_LETTERS + 1];
+  GPtrArray *tag_letters_seen;
 };
 
 G_DEFINE_FINAL_TYPE (CachetTestServer, cachet_test_server, G_TYPE_OBJECT)
@@ -547,11 +556,83 @@ read_more (CachetTestServer *self)
                              on_read, self);
 }
 
+/* The number of digits at @text, if @after follows them. */
+static gsize
+tag_digits (const char *text,
+            gsize       length,
+            char        after)
+{
+  gsize digits = 0;
+
+  while (digits < length && g_ascii_isdigit (text[digits]))
+    digits++;
+  return digits >= 4 && digits < length && text[digits] == after ? digits : 0;
+}
+
+/* A line of the client as the script spells it. */
+static char *
+line_with_script_tag (CachetTestServer *self,
+                      const char       *line)
+{
+  gsize length = strlen (line);
+
+  if (length <= CLIENT_TAG_LETTERS)
+    return g_strdup (line);
+  for (gsize i = 0; i < CLIENT_TAG_LETTERS; i++)
+    if (!g_ascii_isupper (line[i]))
+      return g_strdup (line);
+  if (tag_digits (line + CLIENT_TAG_LETTERS, length - CLIENT_TAG_LETTERS, ' ') == 0)
+    return g_strdup (line);
+
+  if (memcmp (self->client_tag_letters, line, CLIENT_TAG_LETTERS) != 0)
+    {
+      memcpy (self->client_tag_letters, line, CLIENT_TAG_LETTERS);
+      g_ptr_array_add (self->tag_letters_seen, g_strdup (self->client_tag_letters));
+    }
+  return g_strconcat ("A", line + CLIENT_TAG_LETTERS, NULL);
+}
+
+/* What a send step puts on the wire: the script's tags with the client's
+ * letters, once they are known. */
+static GBytes *
+bytes_with_client_tags (CachetTestServer *self,
+                        GBytes           *script)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (script, &length);
+  g_autoptr(GString) wire = NULL;
+
+  if (self->client_tag_letters[0] == '\0')
+    return g_bytes_ref (script);
+
+  wire = g_string_sized_new (length + 16);
+  for (gsize start = 0; start < length;)
+    {
+      const char *newline = memchr (data + start, '\n', length - start);
+      gsize end = newline != NULL ? (gsize) (newline - data) + 1 : length;
+
+      /* A tag starts a line, or is quoted after TAG in an ESEARCH answer. */
+      for (gsize at = start; at < end; at++)
+        {
+          gboolean quoted = at - start >= 5 && memcmp (data + at - 5, "TAG \"", 5) == 0;
+
+          if (data[at] == 'A' && (at == start || quoted) &&
+              tag_digits (data + at + 1, end - at - 1, quoted ? '"' : ' ') > 0)
+            g_string_append (wire, self->client_tag_letters);
+          else
+            g_string_append_c (wire, data[at]);
+        }
+      start = end;
+    }
+  return g_string_free_to_bytes (g_steal_pointer (&wire));
+}
+
 static void
 process_input (CachetTestServer *self)
 {
   Step *step = running_step (self);
   const guint8 *newline;
+  g_autofree char *wire_line = NULL;
   g_autofree char *line = NULL;
   g_autofree char *escaped = NULL;
   gsize end;
@@ -595,10 +676,11 @@ process_input (CachetTestServer *self)
     }
 
   end = (gsize) (newline - self->input->data);
-  line = g_strndup ((const char *) self->input->data,
-                    end > 0 && self->input->data[end - 1] == '\r' ? end - 1 : end);
+  wire_line = g_strndup ((const char *) self->input->data,
+                         end > 0 && self->input->data[end - 1] == '\r' ? end - 1 : end);
   g_byte_array_remove_range (self->input, 0, (guint) end + 1);
-  escaped = escape (line, strlen (line));
+  escaped = escape (wire_line, strlen (wire_line));
+  line = line_with_script_tag (self, wire_line);
   g_test_message ("C: %s", escaped);
 
   if (step->kind == STEP_EXPECT)
@@ -767,9 +849,13 @@ run_step (CachetTestServer *self)
     case STEP_SEND:
       {
         gsize length;
-        const char *data = g_bytes_get_data (step->data, &length);
-        g_autofree char *escaped = escape (data, length);
+        const char *data;
+        g_autofree char *escaped = NULL;
 
+        g_clear_pointer (&self->sending, g_bytes_unref);
+        self->sending = bytes_with_client_tags (self, step->data);
+        data = g_bytes_get_data (self->sending, &length);
+        escaped = escape (data, length);
         g_test_message ("S: %s", escaped);
         g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream),
                                          data, length, G_PRIORITY_DEFAULT, self->cancellable,
@@ -862,6 +948,8 @@ cachet_test_server_finalize (GObject *object)
   g_clear_object (&self->client_ca);
   g_clear_pointer (&self->steps, g_ptr_array_unref);
   g_clear_pointer (&self->input, g_byte_array_unref);
+  g_clear_pointer (&self->sending, g_bytes_unref);
+  g_clear_pointer (&self->tag_letters_seen, g_ptr_array_unref);
   g_free (self->failure);
 
   G_OBJECT_CLASS (cachet_test_server_parent_class)->finalize (object);
@@ -882,6 +970,21 @@ cachet_test_server_init (CachetTestServer *self)
   self->steps = g_ptr_array_new_with_free_func (step_free);
   self->input = g_byte_array_new ();
   self->cancellable = g_cancellable_new ();
+  self->tag_letters_seen = g_ptr_array_new_null_terminated (2, g_free, TRUE);
+}
+
+/**
+ * cachet_test_server_get_client_tag_letters:
+ *
+ * Returns: (transfer none): the letters the client's tags started with, in
+ *   order, each time they changed
+ */
+const char * const *
+cachet_test_server_get_client_tag_letters (CachetTestServer *self)
+{
+  g_return_val_if_fail (CACHET_IS_TEST_SERVER (self), NULL);
+
+  return (const char * const *) self->tag_letters_seen->pdata;
 }
 
 /**

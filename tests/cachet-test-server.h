@@ -98,5 +98,6 @@ void              cachet_test_server_close                      (CachetTestServe
 
 void              cachet_test_server_run_until_waiting          (CachetTestServer *self);
 void              cachet_test_server_assert_done                (CachetTestServer *self);
+const char * const *cachet_test_server_get_client_tag_letters   (CachetTestServer *self);
 
 G_END_DECLS

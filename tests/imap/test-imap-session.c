@@ -452,6 +452,7 @@ test_starttls (void)
 {
   Test test;
   g_autofree char *auth = authenticate_line ("A0003");
+  const char * const *letters;
 
   if (!test_init (&test, "imap", PASSWORD))
     return;
@@ -472,6 +473,11 @@ test_starttls (void)
   g_assert_true (cachet_imap_session_is_secure (test.session));
   g_assert_false (cachet_imap_session_has_capability (test.session, "STARTTLS"));
   g_assert_false (cachet_imap_session_has_capability (test.session, "LOGINDISABLED"));
+
+  /* Tags seen in clear tell nothing of the tags used over TLS (S5). */
+  letters = cachet_test_server_get_client_tag_letters (test.server);
+  g_assert_cmpuint (g_strv_length ((char **) letters), ==, 2);
+  g_assert_cmpstr (letters[0], !=, letters[1]);
 
   test_finish (&test);
 }

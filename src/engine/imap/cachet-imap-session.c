@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "cachet-client-identity.h"
 #include "cachet-imap-parser.h"
@@ -64,6 +65,9 @@
 /* Server text in error messages: enough to read, not enough to flood. */
 #define MAX_SERVER_TEXT 200
 
+/* Letters before the counter of each tag: 26^6 prefixes. */
+#define TAG_PREFIX_LENGTH 6
+
 struct _CachetImapSession
 {
   GObject                    parent_instance;
@@ -85,6 +89,7 @@ struct _CachetImapSession
   CachetImapParser          *parser;
   GCancellable              *io_cancellable;
   GError                    *fatal;
+  char                       tag_prefix[TAG_PREFIX_LENGTH + 1];
   guint                      next_tag;
 
   GQueue                     queued;
@@ -763,6 +768,24 @@ _cachet_imap_session_get_batch_size (CachetImapSession *self,
   return with_body ? DEFAULT_BATCH_WITH_BODY : DEFAULT_BATCH_WITHOUT_BODY;
 }
 
+/* Tags start with random letters (security.md S5): whoever injects
+ * responses, before TLS or from a hostile network, cannot answer a command
+ * ahead of time, and a tag answered that was never sent ends the session. */
+static void
+choose_tag_prefix (CachetImapSession *self)
+{
+  guint8 random[TAG_PREFIX_LENGTH];
+
+  /* GLib's generator, seeded from the system's, stands in where a sandbox
+   * refuses the system call. */
+  if (getrandom (random, sizeof random, 0) != sizeof random)
+    for (gsize i = 0; i < sizeof random; i++)
+      random[i] = g_random_int_range (0, 256);
+  for (gsize i = 0; i < sizeof random; i++)
+    self->tag_prefix[i] = 'A' + random[i] % 26;
+  self->tag_prefix[TAG_PREFIX_LENGTH] = '\0';
+}
+
 /* Gives the command its tag and its bytes. */
 static gboolean
 command_build (CachetImapSession  *self,
@@ -771,7 +794,7 @@ command_build (CachetImapSession  *self,
 {
   g_autoptr(CachetImapCommand) builder = NULL;
 
-  command->tag = g_strdup_printf ("A%04u", ++self->next_tag);
+  command->tag = g_strdup_printf ("%s%04u", self->tag_prefix, ++self->next_tag);
 
   if (command->raw != NULL)
     return command->raw (command, command->tag, error);
@@ -1877,7 +1900,8 @@ on_tls_started (GObject      *source,
 
   self->tls_upgrade_pending = FALSE;
   self->tls_handshaking = FALSE;
-  /* Forget everything learnt before TLS. */
+  /* Forget everything learnt before TLS, and the tags seen in clear. */
+  choose_tag_prefix (self);
   g_clear_object (&self->parser);
   self->parser = cachet_imap_parser_new (&self->limits);
   clear_capabilities (self);
@@ -2797,6 +2821,7 @@ cachet_imap_session_init (CachetImapSession *self)
   self->context = g_main_context_ref_thread_default ();
   self->timeout_ms = CACHET_CONNECTION_DEFAULT_TIMEOUT_MS;
   self->idle_refresh_s = CACHET_IMAP_SESSION_DEFAULT_IDLE_REFRESH_SECONDS;
+  choose_tag_prefix (self);
   cachet_imap_parser_limits_init (&self->limits);
   self->io_cancellable = g_cancellable_new ();
   self->capabilities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
