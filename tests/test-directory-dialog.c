@@ -6,8 +6,11 @@
  * The directory on a real display (Xvfb), over a generated extract imported
  * into the test's own data directory: the empty state before any import; a
  * search whose rows carry the addresses, one of them added to a composer's
- * recipients; and a name typed in the composer's To field whose suggested
- * correspondent, once picked, is an address Send accepts.
+ * recipients; the online results after the offline ones, from a local FHIR
+ * server whose address is in the settings, with the API key given in
+ * Preferences; a name typed in the composer's To field whose suggested
+ * correspondent, once picked, is an address Send accepts; and Preferences
+ * updating the directory from a local server.
  */
 
 #include "config.h"
@@ -18,13 +21,17 @@
 #include "cachet-composer-window.h"
 #include "cachet-directory.h"
 #include "cachet-directory-dialog.h"
+#include "cachet-directory-fhir.h"
 #include "cachet-preferences-window.h"
 #include "cachet-test-utils.h"
+#include "directory-test-servers.h"
 #include "directory-test-utils.h"
 
 /* Anchors of gen-extract.py: Hélène MARTIN has two personal mailboxes. */
 #define HELENE_ADDRESS "helene.martin@medecin.mssante.example"
 #define HELENE_CHU_ADDRESS "h.martin@chu-lyon.mssante.example"
+#define HELENE_NATIONAL_ID "899000000011"
+#define API_KEY "test-api-key-4567"
 
 /* One application for the whole program, as in a session. */
 static CachetApplication *app;
@@ -257,6 +264,275 @@ test_search_and_add (void)
   gtk_window_destroy (GTK_WINDOW (composer));
 }
 
+static gpointer
+preferences_child (CachetPreferencesWindow *preferences,
+                   const char              *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (preferences), CACHET_TYPE_PREFERENCES_WINDOW, name);
+}
+
+/* Preferences are not a window of the application: among all of them. */
+static CachetPreferencesWindow *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (CACHET_IS_PREFERENCES_WINDOW (window))
+        return CACHET_PREFERENCES_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+is_visible (gpointer widget)
+{
+  return gtk_widget_get_visible (widget);
+}
+
+static gboolean
+is_hidden (gpointer widget)
+{
+  return !gtk_widget_get_visible (widget);
+}
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* What the application's keyring keeps as the API key. */
+static char *
+lookup_api_key (void)
+{
+  CachetCredentialsProvider *credentials = cachet_application_get_credentials (app);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *key;
+
+  cachet_credentials_provider_lookup_async (credentials, CACHET_DIRECTORY_FHIR_ACCOUNT_ID, CACHET_SECRET_PASSWORD,
+                                            NULL, result_cb, &result);
+  iterate_until (has_result, &result, "the keyring");
+  key = cachet_credentials_provider_lookup_finish (credentials, result, &error);
+  g_assert_no_error (error);
+  return key;
+}
+
+/* As the user does it: typed in Preferences, then applied. */
+static void
+apply_api_key (CachetPreferencesWindow *preferences,
+               const char              *key)
+{
+  GtkWidget *row = preferences_child (preferences, "directory_api_key_row");
+  GtkWidget *saved = preferences_child (preferences, "directory_api_key_saved");
+
+  gtk_editable_set_text (GTK_EDITABLE (row), key);
+  g_signal_emit_by_name (row, "apply");
+  /* The key does not stay on screen. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  iterate_until (*key != '\0' ? is_visible : is_hidden, saved, "the row to say whether a key is kept");
+}
+
+static void
+test_preferences_api_key (void)
+{
+  CachetPreferencesWindow *preferences =
+    cachet_preferences_window_new (cachet_application_get_accounts (app), cachet_application_get_credentials (app));
+  g_autofree char *kept = NULL;
+  g_autofree char *removed = NULL;
+
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_false (gtk_widget_get_visible (preferences_child (preferences, "directory_api_key_saved")));
+
+  apply_api_key (preferences, "  " API_KEY " ");
+  kept = lookup_api_key ();
+  g_assert_cmpstr (kept, ==, API_KEY);
+
+  /* An empty key removes it. */
+  apply_api_key (preferences, "");
+  removed = lookup_api_key ();
+  g_assert_null (removed);
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+/* How many rows show @address. */
+static guint
+count_rows_with (GtkListBox *results,
+                 const char *address)
+{
+  guint count = 0;
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (results, i)) != NULL; i++)
+    {
+      if (find_widget (GTK_WIDGET (row), is_label_with_text, address) != NULL)
+        count++;
+    }
+  return count;
+}
+
+static gboolean
+is_online_row (GtkListBoxRow *row)
+{
+  return find_widget (GTK_WIDGET (row), is_label_with_text, "Online") != NULL;
+}
+
+typedef struct
+{
+  CachetDirectoryDialog *dialog;
+  const char            *text;
+} StatusWait;
+
+/* The online search is over, and the status says @text. */
+static gboolean
+status_says (gpointer data)
+{
+  StatusWait *wait = data;
+  GtkLabel *label = dialog_child (wait->dialog, "online_status_label");
+
+  return gtk_widget_get_visible (dialog_child (wait->dialog, "online_status")) &&
+         !gtk_spinner_get_spinning (dialog_child (wait->dialog, "online_spinner")) &&
+         strstr (gtk_label_get_text (label), wait->text) != NULL;
+}
+
+static void
+wait_for_status (CachetDirectoryDialog *dialog,
+                 const char            *text)
+{
+  StatusWait wait = { dialog, text };
+
+  iterate_until (status_says, &wait, text);
+}
+
+static gboolean
+is_searching_online (gpointer data)
+{
+  return gtk_spinner_get_spinning (dialog_child (data, "online_spinner"));
+}
+
+/* A new search of @text, as the user types it again. */
+static void
+search_for (CachetDirectoryDialog *dialog,
+            const char            *text)
+{
+  gtk_editable_set_text (dialog_child (dialog, "search_entry"), "");
+  wait_for_page (dialog, "prompt");
+  gtk_editable_set_text (dialog_child (dialog, "search_entry"), text);
+}
+
+static gboolean
+has_online_rows (gpointer data)
+{
+  return count_rows_with (dialog_child (data, "result_list"), "dupont.p2@test.mssante.fr") > 0;
+}
+
+static void
+test_online_search (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  DirectoryTestFhirServer server = { 0 };
+  CachetDirectoryDialog *dialog;
+  CachetPreferencesWindow *preferences;
+  GtkListBox *results;
+  GtkListBoxRow *row;
+  guint n_online = 0;
+  guint requests;
+
+  directory_test_fhir_server_start (&server);
+  /* The person of the first page is Hélène, the organisation has her
+   * second address: both are known offline. */
+  directory_test_fhir_server_set_duplicates (&server, HELENE_NATIONAL_ID, HELENE_CHU_ADDRESS);
+  g_settings_set_string (settings, "directory-fhir-url", server.base_url);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-directory", NULL);
+  dialog = find_directory_dialog ();
+  results = dialog_child (dialog, "result_list");
+
+  /* Without a key: the offline results, and where to give one. */
+  gtk_editable_set_text (dialog_child (dialog, "search_entry"), "hélène martin");
+  wait_for_page (dialog, "results");
+  wait_for_status (dialog, "Preferences");
+  g_assert_true (gtk_widget_get_visible (dialog_child (dialog, "online_preferences_button")));
+  g_assert_cmpuint (directory_test_fhir_server_count_requests (&server), ==, 0);
+
+  /* The button opens Preferences, where the key is given. */
+  g_signal_emit_by_name (dialog_child (dialog, "online_preferences_button"), "clicked");
+  preferences = find_preferences ();
+  g_assert_nonnull (preferences);
+  apply_api_key (preferences, API_KEY);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  /* The offline results first, then those found online only, marked. */
+  search_for (dialog, "hélène martin");
+  iterate_until (has_online_rows, dialog, "the online results");
+  g_assert_false (gtk_widget_get_visible (dialog_child (dialog, "online_status")));
+  row = gtk_list_box_get_row_at_index (results, 0);
+  g_assert_nonnull (find_widget (GTK_WIDGET (row), is_label_with_text, HELENE_ADDRESS));
+  g_assert_false (is_online_row (row));
+  for (int i = 1; (row = gtk_list_box_get_row_at_index (results, i)) != NULL; i++)
+    {
+      GtkListBoxRow *before = gtk_list_box_get_row_at_index (results, i - 1);
+
+      g_assert_true (!is_online_row (before) || is_online_row (row));
+      n_online += is_online_row (row);
+    }
+  /* Pages 2 and 3; Hélène and her address only once. */
+  g_assert_cmpuint (n_online, ==, 2);
+  g_assert_cmpuint (count_rows_with (results, "dupont.p3@test.mssante.fr"), ==, 1);
+  g_assert_cmpuint (count_rows_with (results, "dupont.p1@test.mssante.fr"), ==, 0);
+  g_assert_cmpuint (count_rows_with (results, HELENE_CHU_ADDRESS), ==, 1);
+  requests = directory_test_fhir_server_count_requests (&server);
+  g_assert_cmpuint (requests, >, 0);
+  for (guint i = 0; i < requests; i++)
+    g_assert_cmpstr (server.api_keys->pdata[i], ==, API_KEY);
+
+  /* A failure says so, and the offline results stay. */
+  directory_test_fhir_server_set_mode (&server, DIRECTORY_TEST_FHIR_MALFORMED);
+  search_for (dialog, "hélène martin");
+  wait_for_status (dialog, "not valid JSON");
+  g_assert_false (gtk_widget_get_visible (dialog_child (dialog, "online_preferences_button")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (dialog_child (dialog, "stack")), ==, "results");
+  g_assert_cmpuint (count_rows_with (results, HELENE_ADDRESS), ==, 1);
+
+  /* A refused key: where to change it. */
+  directory_test_fhir_server_set_mode (&server, DIRECTORY_TEST_FHIR_REFUSED);
+  search_for (dialog, "hélène martin");
+  wait_for_status (dialog, "refused the API key");
+  g_assert_true (gtk_widget_get_visible (dialog_child (dialog, "online_preferences_button")));
+
+  /* A change of text drops the search under way. */
+  directory_test_fhir_server_set_mode (&server, DIRECTORY_TEST_FHIR_SILENT);
+  search_for (dialog, "hélène martin");
+  iterate_until (is_searching_online, dialog, "the online search");
+  gtk_editable_set_text (dialog_child (dialog, "search_entry"), "");
+  wait_for_page (dialog, "prompt");
+  g_assert_false (gtk_widget_get_visible (dialog_child (dialog, "online_status")));
+  g_assert_false (is_searching_online (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_reset (settings, "directory-fhir-url");
+  preferences = cachet_preferences_window_new (cachet_application_get_accounts (app),
+                                               cachet_application_get_credentials (app));
+  apply_api_key (preferences, "");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  directory_test_fhir_server_stop (&server);
+}
+
 static gboolean
 has_suggestions (gpointer data)
 {
@@ -405,6 +681,104 @@ test_preferences_status (void)
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
+static void
+record_fraction (GtkProgressBar *progress,
+                 GParamSpec     *pspec,
+                 gpointer        user_data)
+{
+  double *last = user_data;
+
+  *last = gtk_progress_bar_get_fraction (progress);
+}
+
+static gboolean
+is_sensitive (gpointer widget)
+{
+  return gtk_widget_get_sensitive (widget);
+}
+
+/* Update Now downloads the extract from the address in the settings: the
+ * progress shows, then the new date and entry count. */
+static void
+test_preferences_update (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *zip_path = g_build_filename (g_get_user_cache_dir (), "served.zip", NULL);
+  g_autoptr(JsonObject) summary = NULL;
+  g_autoptr(GBytes) extract = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CachetDirectory) directory = cachet_directory_new (NULL);
+  g_autoptr(CachetDirectoryInfo) before = cachet_directory_query_info (directory, NULL);
+  g_autoptr(CachetDirectoryInfo) after = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) stamp = g_date_time_new (utc, 2026, 11, 29, 4, 0, 0);
+  g_autofree char *date = g_date_time_format (stamp, "%x");
+  g_autofree char *entries = NULL;
+  g_autofree char *if_none_match = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  DirectoryTestExtractServer server = { 0 };
+  CachetPreferencesWindow *preferences;
+  GtkWidget *button;
+  GtkWidget *progress;
+  double last_fraction = 0;
+  guint requests;
+
+  g_assert_nonnull (before);
+  summary = directory_test_generate (zip_path, "--rows", "500", "--zip", "--stamp", DIRECTORY_TEST_EXTRACT_STAMP,
+                                     NULL);
+  g_assert_true (g_file_get_contents (zip_path, &contents, &length, &error));
+  g_assert_no_error (error);
+  extract = g_bytes_new_take (g_steal_pointer (&contents), length);
+  directory_test_extract_server_start (&server, extract);
+  g_settings_set_string (settings, "directory-update-url", server.url);
+
+  preferences = cachet_preferences_window_new (cachet_application_get_accounts (app),
+                                               cachet_application_get_credentials (app));
+  gtk_window_present (GTK_WINDOW (preferences));
+  button = preferences_child (preferences, "directory_update_button");
+  progress = preferences_child (preferences, "directory_progress");
+  g_signal_connect (progress, "notify::fraction", G_CALLBACK (record_fraction), &last_fraction);
+
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_true (gtk_widget_get_visible (progress));
+  g_assert_cmpstr (adw_action_row_get_subtitle (preferences_row (preferences, "directory_update_row")), ==,
+                   "Updating…");
+  iterate_until (is_sensitive, button, "the update");
+
+  g_assert_cmpfloat (last_fraction, ==, 1.0);
+  g_assert_false (gtk_widget_get_visible (progress));
+  g_assert_cmpstr (adw_action_row_get_subtitle (preferences_row (preferences, "directory_update_row")), ==,
+                   "The directory is up to date");
+  after = cachet_directory_query_info (directory, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->entries, !=, before->entries);
+  entries = g_strdup_printf ("%" G_GUINT64_FORMAT, after->entries);
+  g_assert_cmpstr (adw_action_row_get_subtitle (preferences_row (preferences, "directory_entries_row")), ==, entries);
+  g_assert_cmpstr (adw_action_row_get_subtitle (preferences_row (preferences, "directory_date_row")), ==, date);
+  if_none_match = directory_test_extract_server_dup_if_none_match (&server, &requests);
+  g_assert_cmpuint (requests, ==, 1);
+
+  g_signal_handlers_disconnect_by_func (progress, record_fraction, &last_fraction);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_settings_reset (settings, "directory-update-url");
+  directory_test_extract_server_stop (&server);
+}
+
+/* The engine keeps the official addresses for cachet-cli; the settings
+ * give the same by default. */
+static void
+test_settings_defaults (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *update_url = g_settings_get_string (settings, "directory-update-url");
+  g_autofree char *fhir_url = g_settings_get_string (settings, "directory-fhir-url");
+
+  g_assert_cmpstr (update_url, ==, CACHET_DIRECTORY_DEFAULT_URL);
+  g_assert_cmpstr (fhir_url, ==, CACHET_DIRECTORY_FHIR_DEFAULT_URL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -420,11 +794,15 @@ main (int    argc,
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
 
+  g_test_add_func ("/gui/directory/settings-defaults", test_settings_defaults);
   g_test_add_func ("/gui/directory/empty-state", test_empty_state);
   g_test_add_func ("/gui/directory/import", import_extract);
   g_test_add_func ("/gui/directory/search-and-add", test_search_and_add);
+  g_test_add_func ("/gui/directory/preferences-api-key", test_preferences_api_key);
+  g_test_add_func ("/gui/directory/online-search", test_online_search);
   g_test_add_func ("/gui/directory/composer-suggests-correspondent", test_composer_suggests_correspondent);
   g_test_add_func ("/gui/directory/preferences-status", test_preferences_status);
+  g_test_add_func ("/gui/directory/preferences-update", test_preferences_update);
 
   status = g_test_run ();
   g_object_unref (app);

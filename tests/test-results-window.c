@@ -6,13 +6,15 @@
  * The lab results window on a real display (Xvfb), over a journal filled
  * with generated files: the list and its statuses, the search, a report
  * with its abnormal value marked, the trend of an analyte across two
- * reports of one patient, and confirming a pending patient.
+ * reports of one patient, confirming a pending patient, and the text
+ * encoding of a lab whose files detection misreads.
  */
 
 #include "config.h"
 
 #include <string.h>
 
+#include "cachet-lab-charset.h"
 #include "cachet-lab-history.h"
 #include "cachet-lab-report-view.h"
 #include "cachet-results-window.h"
@@ -21,6 +23,30 @@
 #include "labs-test-data.h"
 
 #define INS_OID "1.2.250.1.213.1.4.8"
+
+#define MAC_SENDER "resultats@labo-rhone.example"
+
+/* One patient in capitals, as many labs write names. In Mac Roman, Ë and Ô
+ * fall on bytes where Latin-1 has its common accented letters, as many as
+ * the Mac Roman letters of the text: detection reads Windows-1252. */
+static const char mac_roman_hprim[] =
+  "0000129612\n"
+  "NOËL\n"
+  "CHLOË\n"
+  "\n"
+  "\n"
+  "69003 LYON\n"
+  "1985-07-14\n"
+  "\n"
+  "    506299\n"
+  "19/12/2024\n"
+  "RHONE      LABORATOIRE DU RHÔNE\n"
+  "MARTPA     MARTIN PAUL\n"
+  "GLYCÉMIE À JEUN\n"
+  "****LAB****\n"
+  "RES|Glycémie|GLU|N|1.30|g/L|0.74|1.06|H|F\n"
+  "****FIN****\n"
+  "****FINFICHIER****\n";
 
 typedef struct
 {
@@ -43,6 +69,29 @@ import_text (Fixture    *fixture,
   g_assert_nonnull (entries);
 }
 
+/* Each test starts from an empty journal. */
+static void
+open_filer (Fixture *fixture)
+{
+  g_autofree char *journal = NULL;
+  g_autofree char *archive = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->root = g_build_filename (g_get_user_data_dir (), "results-window-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (fixture->root));
+  journal = g_build_filename (fixture->root, "journal.sqlite", NULL);
+  archive = g_build_filename (fixture->root, "archive", NULL);
+  fixture->filer = cachet_lab_filer_new (journal, archive, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+open_window (Fixture *fixture)
+{
+  fixture->window = g_object_ref_sink (cachet_results_window_new (fixture->filer));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
 /* Two glucose results of DURAND Hélène a month apart, filed on her
  * qualified INS, then an HPRIM file naming her without an INS and a
  * patient never seen: both wait for confirmation. */
@@ -50,29 +99,43 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *journal = NULL;
-  g_autofree char *archive = NULL;
   g_autofree char *first = labs_test_cda (INS_OID, "1.2.250.1.999.1", 1, NULL, "7.8");
   g_autofree char *second_december = labs_test_cda (INS_OID, "1.2.250.1.999.2", 1, NULL, "6.1");
   g_autofree char *hprim = labs_test_hprim_net (FALSE);
   g_autoptr(GString) second = g_string_new (second_december);
-  g_autoptr(GError) error = NULL;
 
-  /* Each test starts from an empty journal. */
-  fixture->root = g_build_filename (g_get_user_data_dir (), "results-window-XXXXXX", NULL);
-  g_assert_nonnull (g_mkdtemp (fixture->root));
-  journal = g_build_filename (fixture->root, "journal.sqlite", NULL);
-  archive = g_build_filename (fixture->root, "archive", NULL);
-  fixture->filer = cachet_lab_filer_new (journal, archive, NULL, &error);
-  g_assert_no_error (error);
-
+  open_filer (fixture);
   g_string_replace (second, "202412180735", "202501150735", 0);
   import_text (fixture, first, "first.xml");
   import_text (fixture, second->str, "second.xml");
   import_text (fixture, hprim, "results.hpr");
+  open_window (fixture);
+}
 
-  fixture->window = g_object_ref_sink (cachet_results_window_new (fixture->filer));
-  gtk_window_present (GTK_WINDOW (fixture->window));
+/* The Mac Roman file of a lab, received by mail; with @data, after the
+ * user chose Mac Roman for the lab, on the command line for instance. */
+static void
+fixture_set_up_mac_roman (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = labs_test_encode (mac_roman_hprim, CACHET_LAB_CHARSET_MAC_ROMAN, LABS_TEST_CRLF);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Really misread: otherwise the test would prove nothing. */
+  g_assert_cmpstr (cachet_lab_charset_detect (bytes), ==, CACHET_LAB_CHARSET_WINDOWS_1252);
+  open_filer (fixture);
+  entries = cachet_lab_filer_import (fixture->filer, bytes, "CR506299.hpr", MAC_SENDER, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (g_ptr_array_index (entries, 0)), ==,
+                   CACHET_LAB_ENTRY_STATUS_PENDING);
+  if (data != NULL)
+    {
+      g_assert_true (cachet_lab_filer_set_sender_charset (fixture->filer, MAC_SENDER, data, &error));
+      g_assert_no_error (error);
+    }
+  open_window (fixture);
 }
 
 static void
@@ -315,6 +378,126 @@ test_results_window_confirm (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (view_child (fixture, "status_box")));
 }
 
+static gboolean
+name_is_read_right (Fixture *fixture)
+{
+  return g_strcmp0 (gtk_label_get_text (view_child (fixture, "patient_label")), "NOËL CHLOË") == 0;
+}
+
+static gboolean
+name_is_misread (Fixture *fixture)
+{
+  return g_strcmp0 (gtk_label_get_text (view_child (fixture, "patient_label")), "NOèL CHLOè") == 0;
+}
+
+static void
+show_only_report (Fixture *fixture)
+{
+  wait_for (fixture, list_is_shown, "the journal");
+  g_assert_cmpuint (g_list_model_get_n_items (shown_entries (fixture)), ==, 1);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (shown_entries (fixture)), 0);
+  wait_for (fixture, report_is_shown, "the report");
+}
+
+static char *
+dup_override (Fixture *fixture)
+{
+  g_autoptr(GHashTable) charsets = NULL;
+  g_autoptr(GError) error = NULL;
+
+  charsets = cachet_lab_filer_dup_sender_charsets (fixture->filer, &error);
+  g_assert_no_error (error);
+  return g_strdup (g_hash_table_lookup (charsets, MAC_SENDER));
+}
+
+/* The sender's override set, the report reads as the lab wrote it, though
+ * the journal kept the name as it was misread at import. */
+static void
+test_results_window_sender_charset (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(CachetLabJournalEntry) entry = NULL;
+  AdwComboRow *encoding;
+  GtkStringObject *choice;
+
+  show_only_report (fixture);
+  entry = g_list_model_get_item (shown_entries (fixture), 0);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_patient (entry), ==, "NOÈL CHLOè (1985-07-14)");
+  g_assert_cmpstr (cachet_lab_journal_entry_get_sender (entry), ==, MAC_SENDER);
+
+  g_assert_true (name_is_read_right (fixture));
+  g_assert_cmpstr (adw_window_title_get_title (window_child (fixture, "report_title")), ==, "NOËL CHLOË (1985-07-14)");
+  g_assert_nonnull (strstr (gtk_label_get_text (view_child (fixture, "details_label")), "LABORATOIRE DU RHÔNE"));
+  while (find_label (view_child (fixture, "results_view"), "Glycémie") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  encoding = view_child (fixture, "encoding_row");
+  g_assert_true (gtk_widget_get_visible (view_child (fixture, "encoding_list")));
+  choice = adw_combo_row_get_selected_item (encoding);
+  g_assert_cmpstr (gtk_string_object_get_string (choice), ==, "Mac Roman");
+}
+
+static guint
+find_choice (AdwComboRow *row,
+             const char  *label)
+{
+  GListModel *choices = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
+    {
+      g_autoptr(GtkStringObject) choice = g_list_model_get_item (choices, i);
+
+      if (g_str_equal (gtk_string_object_get_string (choice), label))
+        return i;
+    }
+  g_error ("No text encoding “%s” offered", label);
+}
+
+/* The doctor sees garbled names, chooses Mac Roman in the report, and the
+ * report reads right at once; back to Automatic, it is misread again. */
+static void
+test_results_window_choose_encoding (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  AdwComboRow *encoding;
+  g_autofree char *refused = NULL;
+  g_autofree char *override = NULL;
+  g_autofree char *cleared = NULL;
+  g_autofree char *error = NULL;
+
+  show_only_report (fixture);
+  g_assert_true (name_is_misread (fixture));
+  encoding = view_child (fixture, "encoding_row");
+  g_assert_true (gtk_widget_get_visible (view_child (fixture, "encoding_list")));
+  g_assert_cmpuint (adw_combo_row_get_selected (encoding), ==, find_choice (encoding, "Automatic (Windows-1252)"));
+  /* It says whose files it changes. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (encoding)), MAC_SENDER));
+  error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (view_child (fixture, "encoding_list")),
+                                              GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                              "Text Encoding of the Laboratory’s Files");
+  g_assert_null (error);
+
+  /* Mac Roman bytes are no UTF-8: the choice is refused, not kept, and
+   * the report stays readable. */
+  adw_combo_row_set_selected (encoding, find_choice (encoding, "UTF-8"));
+  g_assert_cmpuint (adw_combo_row_get_selected (encoding), ==, 0);
+  refused = dup_override (fixture);
+  g_assert_null (refused);
+  g_assert_true (name_is_misread (fixture));
+
+  adw_combo_row_set_selected (encoding, find_choice (encoding, "Mac Roman"));
+  wait_for (fixture, name_is_read_right, "the report read as Mac Roman");
+  override = dup_override (fixture);
+  g_assert_cmpstr (override, ==, CACHET_LAB_CHARSET_MAC_ROMAN);
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (encoding)), ==, "Mac Roman");
+  g_assert_true (report_is_shown (fixture));
+
+  adw_combo_row_set_selected (encoding, 0);
+  wait_for (fixture, name_is_misread, "the report read with detection");
+  cleared = dup_override (fixture);
+  g_assert_null (cleared);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -332,6 +515,10 @@ main (int    argc,
               fixture_set_up, test_results_window_report, fixture_tear_down);
   g_test_add ("/gui/results-window/confirm", Fixture, NULL,
               fixture_set_up, test_results_window_confirm, fixture_tear_down);
+  g_test_add ("/gui/results-window/sender-charset", Fixture, CACHET_LAB_CHARSET_MAC_ROMAN,
+              fixture_set_up_mac_roman, test_results_window_sender_charset, fixture_tear_down);
+  g_test_add ("/gui/results-window/choose-encoding", Fixture, NULL,
+              fixture_set_up_mac_roman, test_results_window_choose_encoding, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -21,6 +21,40 @@ static const char labs_import_mail_summary[] = N_("File the lab results found in
 static const char labs_list_summary[] = N_("List the imported lab results and what was done with each");
 static const char labs_charset_summary[] = N_("Show or change the character set used for the text files of a sender");
 
+/* The layout Preferences sets for the application, as options: the
+ * command line reads no settings, and files as it always did without them. */
+typedef struct
+{
+  gboolean by_year;
+  gboolean no_html_beside_pdf;
+  gboolean inbox_by_day;
+} LayoutOptions;
+
+static void
+add_layout_options (GOptionContext *context,
+                    LayoutOptions  *options)
+{
+  const GOptionEntry entries[] = {
+    { "by-year", 0, 0, G_OPTION_ARG_NONE, &options->by_year,
+      N_("File into one sub-folder per year in each patient’s folder"), NULL },
+    { "no-html-beside-pdf", 0, 0, G_OPTION_ARG_NONE, &options->no_html_beside_pdf,
+      N_("Write the readable HTML page only for reports that came without a PDF"), NULL },
+    { "inbox-by-day", 0, 0, G_OPTION_ARG_NONE, &options->inbox_by_day,
+      N_("Copy into one sub-folder per day of the practice software’s inbox folder"), NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+static CachetLabLayout
+layout_from_options (const LayoutOptions *options)
+{
+  return (options->by_year ? CACHET_LAB_LAYOUT_BY_YEAR : 0)
+         | (options->no_html_beside_pdf ? CACHET_LAB_LAYOUT_HTML_ONLY_WITHOUT_PDF : 0)
+         | (options->inbox_by_day ? CACHET_LAB_LAYOUT_INBOX_BY_DAY : 0);
+}
+
 static CachetLabFiler *
 open_filer (const char *archive_dir,
             const char *inbox_dir)
@@ -146,11 +180,13 @@ command_labs_import (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("FILE…"));
   g_autoptr(CachetLabFiler) filer = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  LayoutOptions layout = { 0 };
   int status;
   int exit_status = 0;
 
   g_option_context_set_summary (context, _(labs_import_summary));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  add_layout_options (context, &layout);
   if ((status = cachet_cli_parse_options (context, &argc, &argv)) != 0)
     return status;
   if (argc < 2)
@@ -160,6 +196,7 @@ command_labs_import (int    argc,
     }
   if ((filer = open_filer (into, inbox)) == NULL)
     return CACHET_CLI_FAILED;
+  cachet_lab_filer_set_layout (filer, layout_from_options (&layout));
 
   json_builder_begin_array (builder);
   for (int i = 1; i < argc; i++)
@@ -207,10 +244,12 @@ command_labs_import_mail (int    argc,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
   CachetLabMailReport report;
+  LayoutOptions layout = { 0 };
   int status;
 
   g_option_context_set_summary (context, _(labs_import_mail_summary));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  add_layout_options (context, &layout);
   if ((status = cachet_cli_parse_options (context, &argc, &argv)) != 0)
     return status;
   if ((account = cachet_cli_find_account (account_name)) == NULL
@@ -220,6 +259,7 @@ command_labs_import_mail (int    argc,
   /* Messages examined by an earlier run, or tagged by another
    * workstation, are not read again: the journal has their results. */
   import = cachet_lab_mail_import_new (store, NULL, into, inbox);
+  cachet_lab_mail_import_set_layout (import, layout_from_options (&layout));
   cachet_lab_mail_import_run_async (import, folder, NULL, cachet_cli_result_cb, &result);
   filed = cachet_lab_mail_import_run_finish (import, cachet_cli_wait (&result), &report, &error);
   if (filed == NULL)

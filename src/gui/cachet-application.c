@@ -13,6 +13,7 @@
 #include "cachet-attachment-cache.h"
 #include "cachet-application.h"
 #include "cachet-directory-dialog.h"
+#include "cachet-lab-settings.h"
 #include "cachet-mime.h"
 #include "cachet-outbox-window.h"
 #include "cachet-preferences-window.h"
@@ -486,6 +487,8 @@ lab_filer_opened_cb (GObject      *source,
     }
   else
     {
+      /* Confirming a patient files: the layout chosen in Preferences applies. */
+      cachet_lab_filer_set_layout (filer, cachet_lab_settings_get_layout (CACHET_APPLICATION (app)->settings));
       results = GTK_WINDOW (cachet_results_window_new (filer));
       gtk_window_set_transient_for (results, parent);
       gtk_window_set_destroy_with_parent (results, TRUE);

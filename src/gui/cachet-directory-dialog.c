@@ -8,41 +8,65 @@
 
 #include <glib/gi18n.h>
 
+#include "cachet-application.h"
 #include "cachet-directory.h"
 #include "cachet-directory-dialog.h"
+#include "cachet-directory-fhir.h"
 
-/* Searches the offline Annuaire Santé as the user types. Each entry shows
- * its MSSanté addresses, to copy or, when the dialog was opened from a
+/* Searches the offline Annuaire Santé as the user types, then the
+ * Annuaire Santé online (FHIR API, with the API key of the keyring) for
+ * the professionals the extract does not have yet. Each entry shows its
+ * MSSanté addresses, to copy or, when the dialog was opened from a
  * composer, to add to its recipients. Without a directory, it offers to
  * download one. */
 
 #define RESULT_LIMIT 50
+/* The online search waits for a pause in typing: each one costs the
+ * gateway a few requests of the 17 a second it allows, and takes seconds. */
+#define ONLINE_DELAY_MS 600
 
 struct _CachetDirectoryDialog
 {
-  AdwWindow             parent_instance;
+  AdwWindow                  parent_instance;
 
-  CachetDirectory      *directory;
+  CachetDirectory           *directory;
+  GSettings                 *settings;
+  CachetCredentialsProvider *credentials;
+  /* Kept from one search to the next, for its rate limit; made again when
+   * the address in the settings changes. */
+  CachetDirectoryFhir       *fhir;
+  char                      *fhir_url;
   /* Weak: the composer may close first, and the buttons then go. */
-  GWeakRef              composer;
+  GWeakRef                   composer;
   /* Cancelled when the window closes. */
-  GCancellable         *cancellable;
-  /* The search under way, cancelled by the next key press. */
-  GCancellable         *search_cancellable;
+  GCancellable              *cancellable;
+  /* The search under way, offline then online, cancelled by the next key
+   * press. */
+  GCancellable              *search_cancellable;
+  /* What the list shows: the offline results, then the online ones. */
+  GListStore                *results;
+  /* The online search to come after a pause, and its text. */
+  guint                      online_timeout_id;
+  char                      *online_text;
 
   /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
-  GtkWidget            *search_box;
-  GtkSearchEntry       *search_entry;
-  GtkEditable          *profession_entry;
-  GtkEditable          *specialty_entry;
-  GtkEditable          *place_entry;
-  GtkDropDown          *type_dropdown;
-  GtkStack             *stack;
-  GtkListBox           *result_list;
-  AdwStatusPage        *message_page;
-  GtkWidget            *download_button;
-  GtkProgressBar       *download_progress;
+  AdwToastOverlay           *toast_overlay;
+  GtkWidget                 *search_box;
+  GtkSearchEntry            *search_entry;
+  GtkEditable               *profession_entry;
+  GtkEditable               *specialty_entry;
+  GtkEditable               *place_entry;
+  GtkDropDown               *type_dropdown;
+  GtkStack                  *stack;
+  GtkListBox                *result_list;
+  AdwStatusPage             *message_page;
+  GtkWidget                 *download_button;
+  GtkProgressBar            *download_progress;
+  GtkWidget                 *online_status;
+  GtkSpinner                *online_spinner;
+  GtkWidget                 *online_warning;
+  GtkLabel                  *online_status_label;
+  GtkWidget                 *online_preferences_button;
 };
 
 G_DEFINE_FINAL_TYPE (CachetDirectoryDialog, cachet_directory_dialog, ADW_TYPE_WINDOW)
@@ -231,6 +255,7 @@ create_entry_row (gpointer item,
   g_autofree char *practice = NULL;
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *name_label = gtk_label_new (name);
 
   gtk_widget_set_margin_top (box, 12);
@@ -239,8 +264,24 @@ create_entry_row (gpointer item,
   gtk_widget_set_margin_end (box, 12);
   gtk_label_set_xalign (GTK_LABEL (name_label), 0);
   gtk_label_set_wrap (GTK_LABEL (name_label), TRUE);
+  gtk_widget_set_hexpand (name_label, TRUE);
   gtk_widget_add_css_class (name_label, "heading");
-  gtk_box_append (GTK_BOX (box), name_label);
+  gtk_box_append (GTK_BOX (title), name_label);
+  /* The extract of tomorrow will have it; until then, it is only found
+   * online. */
+  if (cachet_directory_entry_is_online (entry))
+    {
+      GtkWidget *badge = gtk_label_new (_("Online"));
+      const char *where = _("Found in the Annuaire Santé online: not yet in the copy on this computer");
+
+      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (badge, where);
+      gtk_widget_add_css_class (badge, "caption-heading");
+      gtk_widget_add_css_class (badge, "success");
+      gtk_box_append (GTK_BOX (title), badge);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, where, -1);
+    }
+  gtk_box_append (GTK_BOX (box), title);
 
   /* Translators: a profession and its specialty, e.g. "Médecin, Cardiologie". */
   practice = *specialty != '\0' ? g_strdup_printf (_("%s, %s"), profession, specialty) : g_strdup (profession);
@@ -258,6 +299,121 @@ create_entry_row (gpointer item,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   return row;
+}
+
+static void
+hide_online_status (CachetDirectoryDialog *self)
+{
+  gtk_spinner_stop (self->online_spinner);
+  gtk_widget_set_visible (self->online_status, FALSE);
+}
+
+/* Under the filters, so that it never hides the offline results. */
+static void
+show_online_status (CachetDirectoryDialog *self,
+                    gboolean               searching,
+                    const char            *message,
+                    gboolean               offer_preferences)
+{
+  gtk_spinner_set_spinning (self->online_spinner, searching);
+  gtk_widget_set_visible (GTK_WIDGET (self->online_spinner), searching);
+  gtk_widget_set_visible (self->online_warning, !searching);
+  gtk_label_set_text (self->online_status_label, message);
+  gtk_widget_set_visible (self->online_preferences_button, offer_preferences);
+  gtk_widget_set_visible (self->online_status, TRUE);
+}
+
+static void
+show_online_error (CachetDirectoryDialog *self,
+                   const GError          *error)
+{
+  g_autofree char *message = NULL;
+
+  if (g_error_matches (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_NO_API_KEY))
+    {
+      show_online_status (self, FALSE,
+                          _("Only the copy on this computer was searched. To search the Annuaire Santé online "
+                            "too, get an API key from the ANS portal (portal.api.esante.gouv.fr) and add it in "
+                            "Preferences, General."),
+                          TRUE);
+      return;
+    }
+  if (g_error_matches (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_API_KEY_REFUSED))
+    {
+      show_online_status (self, FALSE, error->message, TRUE);
+      return;
+    }
+  /* The engine's own errors (timeout, answers it cannot use) say what to
+   * do; those of the network are libsoup's and do not. */
+  if (error->domain == CACHET_DIRECTORY_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    message = g_strdup_printf (_("Only the copy on this computer was searched. %s"), error->message);
+  else
+    message = g_strdup_printf (_("The Annuaire Santé online could not be reached (%s): only the copy on this "
+                                 "computer was searched. Check the connection, then search again."),
+                               error->message);
+  show_online_status (self, FALSE, message, FALSE);
+}
+
+static void
+online_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CachetDirectoryDialog) self = user_data;
+  g_autoptr(GListModel) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  entries = cachet_directory_fhir_search_finish (CACHET_DIRECTORY_FHIR (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || is_closed (self))
+    return;
+  if (entries == NULL)
+    {
+      show_online_error (self, error);
+      return;
+    }
+  hide_online_status (self);
+  if (cachet_directory_entries_append_new (self->results, entries) > 0)
+    gtk_stack_set_visible_child_name (self->stack, "results");
+}
+
+/* The client for the address of the settings, as it is now. */
+static CachetDirectoryFhir *
+ensure_fhir (CachetDirectoryDialog *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "directory-fhir-url");
+
+  if (self->fhir == NULL || g_strcmp0 (url, self->fhir_url) != 0)
+    {
+      g_clear_object (&self->fhir);
+      self->fhir = cachet_directory_fhir_new (url, self->credentials);
+      g_free (self->fhir_url);
+      self->fhir_url = g_steal_pointer (&url);
+    }
+  return self->fhir;
+}
+
+static gboolean
+online_timeout_cb (gpointer user_data)
+{
+  CachetDirectoryDialog *self = user_data;
+
+  self->online_timeout_id = 0;
+  show_online_status (self, TRUE, _("Searching the Annuaire Santé online…"), FALSE);
+  cachet_directory_fhir_search_async (ensure_fhir (self), self->online_text, RESULT_LIMIT, self->search_cancellable,
+                                      online_done_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+replace_results (CachetDirectoryDialog *self,
+                 GListModel            *entries)
+{
+  guint n = g_list_model_get_n_items (entries);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (entries, i));
+  g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)), items->pdata, n);
 }
 
 static void
@@ -282,15 +438,16 @@ search_done_cb (GObject      *source,
       show_message (self, _("The Directory Cannot Be Searched"), error->message);
       return;
     }
+  replace_results (self, entries);
   if (g_list_model_get_n_items (entries) == 0)
-    {
-      show_message (self, _("No Match"),
-                    _("Check the spelling, or remove a filter. Only professionals with an MSSanté "
-                      "mailbox are listed."));
-      return;
-    }
-  gtk_list_box_bind_model (self->result_list, entries, create_entry_row, self, NULL);
-  gtk_stack_set_visible_child_name (self->stack, "results");
+    show_message (self, _("No Match"),
+                  _("Check the spelling, or remove a filter. Only professionals with an MSSanté "
+                    "mailbox are listed."));
+  else
+    gtk_stack_set_visible_child_name (self->stack, "results");
+  /* After the offline results, never before: they replace the list. */
+  if (self->online_text != NULL)
+    self->online_timeout_id = g_timeout_add (ONLINE_DELAY_MS, online_timeout_cb, self);
 }
 
 static char *
@@ -302,16 +459,21 @@ dup_filter (GtkEditable *editable)
 }
 
 /* The search entry waits for a pause in typing; every change starts a
- * new search and drops the one under way, whose results are stale. */
+ * new search and drops the one under way, offline or online, whose
+ * results are stale. */
 static void
 query_changed_cb (CachetDirectoryDialog *self)
 {
   g_autofree char *text = dup_filter (GTK_EDITABLE (self->search_entry));
   g_autoptr(CachetDirectoryQuery) query = cachet_directory_query_new (text, RESULT_LIMIT);
   guint type = gtk_drop_down_get_selected (self->type_dropdown);
+  gboolean filtered;
 
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
+  g_clear_handle_id (&self->online_timeout_id, g_source_remove);
+  g_clear_pointer (&self->online_text, g_free);
+  hide_online_status (self);
 
   query->profession = dup_filter (self->profession_entry);
   query->specialty = dup_filter (self->specialty_entry);
@@ -320,14 +482,19 @@ query_changed_cb (CachetDirectoryDialog *self)
   query->has_mailbox_type = type != GTK_INVALID_LIST_POSITION && type > 0;
   if (query->has_mailbox_type)
     query->mailbox_type = (CachetDirectoryMailboxType) (type - 1);
+  filtered = query->profession != NULL || query->specialty != NULL || query->place != NULL ||
+             query->has_mailbox_type;
 
-  if (query->text == NULL && query->profession == NULL && query->specialty == NULL && query->place == NULL &&
-      !query->has_mailbox_type)
+  if (query->text == NULL && !filtered)
     {
       gtk_stack_set_visible_child_name (self->stack, "prompt");
       return;
     }
 
+  /* The online search knows names and addresses, not the filters: what it
+   * found would not match them. */
+  if (query->text != NULL && !filtered)
+    self->online_text = g_strdup (query->text);
   self->search_cancellable = g_cancellable_new ();
   cachet_directory_search_async (self->directory, query, self->search_cancellable, search_done_cb,
                                  g_object_ref (self));
@@ -377,16 +544,19 @@ download_done_cb (GObject      *source,
 static void
 download_clicked_cb (CachetDirectoryDialog *self)
 {
+  g_autofree char *url = g_settings_get_string (self->settings, "directory-update-url");
+
   gtk_widget_set_sensitive (self->download_button, FALSE);
   gtk_progress_bar_set_fraction (self->download_progress, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->download_progress), TRUE);
-  cachet_directory_update_async (self->directory, NULL, download_progress_cb, self, self->cancellable,
+  cachet_directory_update_async (self->directory, url, download_progress_cb, self, self->cancellable,
                                  download_done_cb, g_object_ref (self));
 }
 
 /**
  * cachet_directory_dialog_new:
- * @application: the application the window belongs to
+ * @application: the application the window belongs to, whose keyring
+ *   keeps the API key of the Annuaire Santé online
  * @composer: (nullable): the message whose recipients the dialog adds to
  *
  * Returns: (transfer none): a new directory window, owned by GTK like every
@@ -400,10 +570,11 @@ cachet_directory_dialog_new (GtkApplication       *application,
   g_autoptr(CachetDirectoryInfo) info = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (CACHET_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (composer == NULL || CACHET_IS_COMPOSER_WINDOW (composer), NULL);
 
   self = g_object_new (CACHET_TYPE_DIRECTORY_DIALOG, "application", application, NULL);
+  self->credentials = g_object_ref (cachet_application_get_credentials (CACHET_APPLICATION (application)));
   g_weak_ref_set (&self->composer, composer);
   if (composer != NULL)
     gtk_window_set_transient_for (GTK_WINDOW (self), GTK_WINDOW (composer));
@@ -428,11 +599,16 @@ cachet_directory_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
+  g_clear_handle_id (&self->online_timeout_id, g_source_remove);
   /* Kept until finalize: late callbacks look at it to know the dialog is
    * closed. */
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), CACHET_TYPE_DIRECTORY_DIALOG);
   g_clear_object (&self->directory);
+  g_clear_object (&self->fhir);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->results);
 
   G_OBJECT_CLASS (cachet_directory_dialog_parent_class)->dispose (object);
 }
@@ -444,6 +620,8 @@ cachet_directory_dialog_finalize (GObject *object)
 
   g_weak_ref_clear (&self->composer);
   g_object_unref (self->cancellable);
+  g_free (self->fhir_url);
+  g_free (self->online_text);
 
   G_OBJECT_CLASS (cachet_directory_dialog_parent_class)->finalize (object);
 }
@@ -470,6 +648,11 @@ cachet_directory_dialog_class_init (CachetDirectoryDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetDirectoryDialog, message_page);
   gtk_widget_class_bind_template_child (widget_class, CachetDirectoryDialog, download_button);
   gtk_widget_class_bind_template_child (widget_class, CachetDirectoryDialog, download_progress);
+  gtk_widget_class_bind_template_child (widget_class, CachetDirectoryDialog, online_status);
+  gtk_widget_class_bind_template_child (widget_class, CachetDirectoryDialog, online_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CachetDirectoryDialog, online_warning);
+  gtk_widget_class_bind_template_child (widget_class, CachetDirectoryDialog, online_status_label);
+  gtk_widget_class_bind_template_child (widget_class, CachetDirectoryDialog, online_preferences_button);
   gtk_widget_class_bind_template_callback (widget_class, query_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, download_clicked_cb);
 
@@ -481,7 +664,10 @@ cachet_directory_dialog_init (CachetDirectoryDialog *self)
 {
   g_weak_ref_init (&self->composer, NULL);
   self->directory = cachet_directory_new (NULL);
+  self->settings = g_settings_new (APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
+  self->results = g_list_store_new (CACHET_TYPE_DIRECTORY_ENTRY);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_list_box_bind_model (self->result_list, G_LIST_MODEL (self->results), create_entry_row, self, NULL);
 }

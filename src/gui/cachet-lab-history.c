@@ -18,13 +18,17 @@
 /* One report as the journal filed it, read again from its original, with
  * the other reports filed in the same patient's folder: the journal keeps
  * where things are, not what they say, and the original is the only copy
- * that is certain to be what the lab sent. */
+ * that is certain to be what the lab sent. Each original is read with its
+ * sender's charset override as the journal has it now, so that a name
+ * misread at import reads right once the user has chosen the charset. */
 
 struct _CachetLabHistory
 {
   GObject          parent_instance;
 
   CachetLabReport *report;
+  /* The sender's charset override the report was read with, if any. */
+  char            *charset_override;
   /* Whether the original file holds this report alone, rather than other
    * patients' too. */
   gboolean         original_is_own;
@@ -40,6 +44,7 @@ cachet_lab_history_finalize (GObject *object)
   CachetLabHistory *self = CACHET_LAB_HISTORY (object);
 
   g_clear_object (&self->report);
+  g_clear_pointer (&self->charset_override, g_free);
   g_clear_pointer (&self->reports, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cachet_lab_history_parent_class)->finalize (object);
@@ -136,25 +141,35 @@ report_date (CachetLabReport *report)
 }
 
 /* A file may hold several patients' reports: the entry's is the one the
- * filer described with the same patient, id and date. */
+ * filer described with the same id and date, and the same patient when
+ * those are not enough. The name is the last resort: read with another
+ * charset than at import, it is not what the journal has. */
 static CachetLabReport *
 find_report (GPtrArray             *reports,
              CachetLabJournalEntry *entry)
 {
+  CachetLabReport *found = NULL;
+  guint n_found = 0;
+
   if (reports->len == 1)
     return g_object_ref (g_ptr_array_index (reports, 0));
 
   for (guint i = 0; i < reports->len; i++)
     {
       CachetLabReport *report = g_ptr_array_index (reports, i);
-      g_autofree char *patient = cachet_lab_patient_dup_display_name (cachet_lab_report_get_patient (report));
 
-      if (g_strcmp0 (patient, cachet_lab_journal_entry_get_patient (entry)) == 0
-          && g_strcmp0 (cachet_lab_report_get_report_id (report), cachet_lab_journal_entry_get_report_id (entry)) == 0
+      if (g_strcmp0 (cachet_lab_report_get_report_id (report), cachet_lab_journal_entry_get_report_id (entry)) == 0
           && g_strcmp0 (report_date (report), cachet_lab_journal_entry_get_date (entry)) == 0)
-        return g_object_ref (report);
+        {
+          g_autofree char *patient = cachet_lab_patient_dup_display_name (cachet_lab_report_get_patient (report));
+
+          if (g_strcmp0 (patient, cachet_lab_journal_entry_get_patient (entry)) == 0)
+            return g_object_ref (report);
+          found = report;
+          n_found++;
+        }
     }
-  return NULL;
+  return n_found == 1 ? g_object_ref (found) : NULL;
 }
 
 /* The PDF that came beside the report (in the same message) was filed
@@ -185,10 +200,13 @@ read_filed_pdf (CachetLabReport        *report,
   return TRUE;
 }
 
-/* @alone: (out) (optional): whether the file holds this report only */
+/* @alone: (out) (optional): whether the file holds this report only
+ * @charset_override: (out) (optional): the sender's override it was read with */
 static CachetLabReport *
-read_report (CachetLabJournalEntry  *entry,
+read_report (CachetLabFiler         *filer,
+             CachetLabJournalEntry  *entry,
              gboolean               *alone,
+             char                  **charset_override,
              GError                **error)
 {
   const char *path = cachet_lab_journal_entry_get_original_path (entry);
@@ -196,6 +214,7 @@ read_report (CachetLabJournalEntry  *entry,
   g_autoptr(CachetLabReport) report = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *charset = NULL;
   gsize size = 0;
 
   if (path == NULL)
@@ -207,9 +226,9 @@ read_report (CachetLabJournalEntry  *entry,
   if (!g_file_get_contents (path, &contents, &size, error))
     return NULL;
   bytes = g_bytes_new_take (g_steal_pointer (&contents), size);
-  /* A sender's charset override is not in the journal: detection read
-   * these files right the first time for nearly every lab. */
-  reports = cachet_lab_parse (bytes, cachet_lab_detect_format (bytes, path), NULL, error);
+  if (!cachet_lab_filer_lookup_entry_charset (filer, cachet_lab_journal_entry_get_id (entry), &charset, error))
+    return NULL;
+  reports = cachet_lab_parse (bytes, cachet_lab_detect_format (bytes, path), charset, error);
   if (reports == NULL)
     return NULL;
   if (alone != NULL)
@@ -220,7 +239,24 @@ read_report (CachetLabJournalEntry  *entry,
                    _("The original file “%s” no longer holds this result"), path);
       return NULL;
     }
+  if (charset_override != NULL)
+    *charset_override = g_steal_pointer (&charset);
   return g_steal_pointer (&report);
+}
+
+typedef struct
+{
+  CachetLabFiler *filer;
+  /* The entry asked for, then the other reports of its patient. */
+  GPtrArray      *entries;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_object_unref (data->filer);
+  g_ptr_array_unref (data->entries);
+  g_free (data);
 }
 
 static void
@@ -229,11 +265,13 @@ load_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  GPtrArray *entries = task_data;
+  LoadData *data = task_data;
+  GPtrArray *entries = data->entries;
   g_autoptr(CachetLabHistory) self = g_object_new (CACHET_TYPE_LAB_HISTORY, NULL);
   GError *error = NULL;
 
-  if ((self->report = read_report (g_ptr_array_index (entries, 0), &self->original_is_own, &error)) == NULL
+  if ((self->report = read_report (data->filer, g_ptr_array_index (entries, 0), &self->original_is_own,
+                                   &self->charset_override, &error)) == NULL
       || !read_filed_pdf (self->report, g_ptr_array_index (entries, 0), &error))
     {
       g_task_return_error (task, error);
@@ -249,7 +287,7 @@ load_thread (GTask        *task,
         return;
       /* One unreadable earlier report leaves a gap in a trend, not an
        * error over the report asked for. */
-      if ((other = read_report (g_ptr_array_index (entries, i), NULL, &other_error)) != NULL)
+      if ((other = read_report (data->filer, g_ptr_array_index (entries, i), NULL, NULL, &other_error)) != NULL)
         g_ptr_array_add (self->reports, other);
       else
         g_debug ("An earlier lab report cannot be read and is left out of trends (%s)",
@@ -260,6 +298,7 @@ load_thread (GTask        *task,
 
 /**
  * cachet_lab_history_load_async:
+ * @filer: the filer whose journal holds @entry, for the senders' charsets
  * @entry: a report the journal filed, pending or replaced
  * @entries: (element-type CachetLabJournalEntry): the journal, where the
  *   patient's other reports are found
@@ -268,7 +307,8 @@ load_thread (GTask        *task,
  * reports filed in the same patient's folder, in a worker.
  */
 void
-cachet_lab_history_load_async (CachetLabJournalEntry *entry,
+cachet_lab_history_load_async (CachetLabFiler        *filer,
+                               CachetLabJournalEntry *entry,
                                GListModel            *entries,
                                GCancellable          *cancellable,
                                GAsyncReadyCallback    callback,
@@ -276,9 +316,11 @@ cachet_lab_history_load_async (CachetLabJournalEntry *entry,
 {
   g_autoptr(GTask) task = NULL;
   GPtrArray *to_read;
+  LoadData *data;
   const char *folder;
   guint n_entries;
 
+  g_return_if_fail (CACHET_IS_LAB_FILER (filer));
   g_return_if_fail (CACHET_IS_LAB_JOURNAL_ENTRY (entry));
   g_return_if_fail (G_IS_LIST_MODEL (entries));
 
@@ -300,8 +342,11 @@ cachet_lab_history_load_async (CachetLabJournalEntry *entry,
         g_ptr_array_add (to_read, g_steal_pointer (&other));
     }
 
+  data = g_new0 (LoadData, 1);
+  data->filer = g_object_ref (filer);
+  data->entries = to_read;
   g_task_set_source_tag (task, cachet_lab_history_load_async);
-  g_task_set_task_data (task, to_read, (GDestroyNotify) g_ptr_array_unref);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   g_task_run_in_thread (task, load_thread);
 }
 
@@ -328,6 +373,19 @@ cachet_lab_history_get_report (CachetLabHistory *self)
 {
   g_return_val_if_fail (CACHET_IS_LAB_HISTORY (self), NULL);
   return self->report;
+}
+
+/**
+ * cachet_lab_history_get_charset_override:
+ *
+ * Returns: (nullable): the charset the sender's override names, which the
+ *   report was read with; %NULL when its charset was detected
+ */
+const char *
+cachet_lab_history_get_charset_override (CachetLabHistory *self)
+{
+  g_return_val_if_fail (CACHET_IS_LAB_HISTORY (self), NULL);
+  return self->charset_override;
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "cachet-lab-filer.h"
 #include "cachet-lab-journal-entry.h"
 #include "cachet-lab-report.h"
 
@@ -32,7 +33,8 @@ typedef struct
 
 G_DECLARE_FINAL_TYPE (CachetLabHistory, cachet_lab_history, CACHET, LAB_HISTORY, GObject)
 
-void              cachet_lab_history_load_async          (CachetLabJournalEntry *entry,
+void              cachet_lab_history_load_async          (CachetLabFiler        *filer,
+                                                          CachetLabJournalEntry *entry,
                                                           GListModel            *entries,
                                                           GCancellable          *cancellable,
                                                           GAsyncReadyCallback    callback,
@@ -40,6 +42,7 @@ void              cachet_lab_history_load_async          (CachetLabJournalEntry 
 CachetLabHistory *cachet_lab_history_load_finish         (GAsyncResult          *result,
                                                           GError               **error);
 CachetLabReport  *cachet_lab_history_get_report          (CachetLabHistory      *self);
+const char       *cachet_lab_history_get_charset_override (CachetLabHistory     *self);
 gboolean          cachet_lab_history_get_original_is_own (CachetLabHistory      *self);
 GArray           *cachet_lab_history_dup_trend           (CachetLabHistory      *self,
                                                           const char            *code);

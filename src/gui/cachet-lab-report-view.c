@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "cachet-attachment-cache.h"
+#include "cachet-lab-charset.h"
 #include "cachet-lab-report-view.h"
 #include "cachet-trend-chart.h"
 
@@ -16,7 +17,9 @@
  * the results with what is out of range marked in words, an icon and
  * colour, and for the selected analyte its values over the patient's
  * earlier reports. The files the lab sent are one click away, opened from
- * a private copy so that nothing changes the filed ones. */
+ * a private copy so that nothing changes the filed ones. Where accented
+ * names come out garbled, the text encoding of the sender's files is one
+ * choice away too; the window that owns the journal applies it. */
 
 struct _CachetLabReportView
 {
@@ -26,6 +29,12 @@ struct _CachetLabReportView
   CachetLabHistory      *history;
   GtkSingleSelection    *selection;
   GCancellable          *cancellable;
+  /* The charset of each choice of encoding_row, NULL for detection. */
+  GPtrArray             *encoding_charsets;
+  /* Set while the choices follow a report shown, not the user. */
+  gboolean               showing_encoding;
+  /* The choice that matches how the report shown was read. */
+  guint                  encoding_shown;
 
   /* Template widgets */
   AdwToastOverlay       *toast_overlay;
@@ -35,6 +44,8 @@ struct _CachetLabReportView
   GtkLabel              *patient_label;
   GtkLabel              *identity_label;
   GtkLabel              *details_label;
+  GtkWidget             *encoding_list;
+  AdwComboRow           *encoding_row;
   GtkColumnView         *results_view;
   GtkColumnViewColumn   *analysis_column;
   GtkColumnViewColumn   *value_column;
@@ -47,6 +58,14 @@ struct _CachetLabReportView
 };
 
 G_DEFINE_FINAL_TYPE (CachetLabReportView, cachet_lab_report_view, GTK_TYPE_WIDGET)
+
+enum
+{
+  CHARSET_CHOSEN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /**
  * cachet_lab_report_view_describe_flag:
@@ -453,6 +472,102 @@ show_status (CachetLabReportView *self)
                         _("The identity in this report is not certain enough to file it on its own. Confirm to file it in a new folder under the name the lab gives."));
 }
 
+/* ---- The text encoding of the sender's files --------------------------- */
+
+/* Text formats either declare no charset or are known to declare a wrong
+ * one; XML documents declare theirs and are read as they say. */
+static gboolean
+format_has_text_charset (CachetLabFormat format)
+{
+  return format == CACHET_LAB_FORMAT_HPRIM_NET || format == CACHET_LAB_FORMAT_HPRIM_SANTE
+         || format == CACHET_LAB_FORMAT_HL7V2;
+}
+
+static void
+show_encoding (CachetLabReportView *self,
+               CachetLabReport     *report)
+{
+  const char *sender = cachet_lab_journal_entry_get_sender (self->entry);
+  const char *override = cachet_lab_history_get_charset_override (self->history);
+  const char *used = cachet_lab_report_get_charset (report);
+  const char * const *known = cachet_lab_charset_list_known ();
+  g_autoptr(GtkStringList) choices = NULL;
+  g_autofree char *automatic = NULL;
+  g_autofree char *subtitle = NULL;
+  guint selected = 0;
+
+  /* A file imported by hand has no sender to keep an override for. */
+  gtk_widget_set_visible (self->encoding_list,
+                          sender != NULL && format_has_text_charset (cachet_lab_report_get_format (report)));
+  if (!gtk_widget_get_visible (self->encoding_list))
+    return;
+
+  choices = gtk_string_list_new (NULL);
+  g_ptr_array_set_size (self->encoding_charsets, 0);
+  if (override == NULL && used != NULL)
+    /* Translators: %s is the text encoding Cachet detected, such as Windows-1252 */
+    automatic = g_strdup_printf (_("Automatic (%s)"), cachet_lab_charset_get_label (used));
+  else
+    automatic = g_strdup (_("Automatic"));
+  gtk_string_list_append (choices, automatic);
+  g_ptr_array_add (self->encoding_charsets, NULL);
+  for (guint i = 0; known[i] != NULL; i++)
+    {
+      gtk_string_list_append (choices, cachet_lab_charset_get_label (known[i]));
+      g_ptr_array_add (self->encoding_charsets, g_strdup (known[i]));
+      if (override != NULL && g_ascii_strcasecmp (override, known[i]) == 0)
+        selected = i + 1;
+    }
+  /* Set from the command line to a charset not offered here. */
+  if (override != NULL && selected == 0)
+    {
+      gtk_string_list_append (choices, override);
+      g_ptr_array_add (self->encoding_charsets, g_strdup (override));
+      selected = self->encoding_charsets->len - 1;
+    }
+
+  self->showing_encoding = TRUE;
+  adw_combo_row_set_model (self->encoding_row, G_LIST_MODEL (choices));
+  adw_combo_row_set_selected (self->encoding_row, selected);
+  self->showing_encoding = FALSE;
+  self->encoding_shown = selected;
+  /* Translators: %s is the mail address of a laboratory */
+  subtitle = g_strdup_printf (_("For every result from %s. Change it if accented letters show wrong."), sender);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->encoding_row), subtitle);
+}
+
+static void
+encoding_selected_cb (CachetLabReportView *self)
+{
+  guint selected = adw_combo_row_get_selected (self->encoding_row);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *charset;
+  const char *override;
+
+  if (self->showing_encoding || self->entry == NULL || self->history == NULL
+      || selected >= self->encoding_charsets->len)
+    return;
+  charset = g_ptr_array_index (self->encoding_charsets, selected);
+  override = cachet_lab_history_get_charset_override (self->history);
+  if (charset == NULL ? override == NULL : override != NULL && g_ascii_strcasecmp (charset, override) == 0)
+    return;
+  /* A charset that cannot read this file (UTF-8 or Windows-1252, which
+   * leave some bytes undefined) would leave the report unreadable, and
+   * this choice out of reach: it is refused before it is kept. */
+  if (charset != NULL
+      && (text = cachet_lab_charset_decode (cachet_lab_report_get_original (cachet_lab_history_get_report (self->history)),
+                                            charset, NULL, &error)) == NULL)
+    {
+      show_error (self, error->message);
+      self->showing_encoding = TRUE;
+      adw_combo_row_set_selected (self->encoding_row, self->encoding_shown);
+      self->showing_encoding = FALSE;
+      return;
+    }
+  g_signal_emit (self, signals[CHARSET_CHOSEN], 0, cachet_lab_journal_entry_get_sender (self->entry), charset);
+}
+
 /**
  * cachet_lab_report_view_show:
  * @entry: the journal's row for the report
@@ -490,6 +605,7 @@ cachet_lab_report_view_show (CachetLabReportView   *self,
   gtk_label_set_text (self->details_label, details);
   gtk_widget_set_visible (GTK_WIDGET (self->details_label), *details != '\0');
   show_status (self);
+  show_encoding (self, report);
 
   gtk_single_selection_set_model (self->selection, cachet_lab_report_get_results (report));
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -518,10 +634,12 @@ cachet_lab_report_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (object), CACHET_TYPE_LAB_REPORT_VIEW);
-  g_clear_object (&self->selection);
+  /* First: a combo row torn down is no choice of the user's. */
   g_clear_object (&self->history);
   g_clear_object (&self->entry);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CACHET_TYPE_LAB_REPORT_VIEW);
+  g_clear_object (&self->selection);
+  g_clear_pointer (&self->encoding_charsets, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cachet_lab_report_view_parent_class)->dispose (object);
 }
@@ -544,6 +662,8 @@ cachet_lab_report_view_class_init (CachetLabReportViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, patient_label);
   gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, identity_label);
   gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, details_label);
+  gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, encoding_list);
+  gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, encoding_row);
   gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, results_view);
   gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, analysis_column);
   gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, value_column);
@@ -553,6 +673,20 @@ cachet_lab_report_view_class_init (CachetLabReportViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, trend_box);
   gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, trend_title);
   gtk_widget_class_bind_template_child (widget_class, CachetLabReportView, trend_chart);
+
+  gtk_widget_class_bind_template_callback (widget_class, encoding_selected_cb);
+
+  /**
+   * CachetLabReportView::charset-chosen:
+   * @sender: the address the report's file came from
+   * @charset: (nullable): the charset the user chose for the sender's
+   *   files, %NULL to detect it
+   *
+   * The user chose how to read the text files of the report's sender; the
+   * view is unchanged until it is shown again with the report read anew.
+   */
+  signals[CHARSET_CHOSEN] = g_signal_new ("charset-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_install_action (widget_class, "report.open-original", NULL, open_original_action);
   gtk_widget_class_install_action (widget_class, "report.open-pdf", NULL, open_pdf_action);
@@ -564,6 +698,7 @@ cachet_lab_report_view_init (CachetLabReportView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->encoding_charsets = g_ptr_array_new_with_free_func (g_free);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

@@ -6,10 +6,14 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gi18n.h>
 
 #include "cachet-certificates-page.h"
 #include "cachet-directory.h"
+#include "cachet-directory-fhir.h"
+#include "cachet-lab-charset.h"
 #include "cachet-lab-filer.h"
 #include "cachet-preferences-window.h"
 
@@ -28,6 +32,11 @@ struct _CachetPreferencesWindow
   /* The folder chooser open, at most one, and the key it sets. */
   GtkFileChooserNative      *lab_chooser;
   const char                *lab_chooser_key;
+  /* The lab import journal, once read, where the senders' charsets are
+   * kept; NULL while there is none. */
+  CachetLabFiler            *lab_filer;
+  GHashTable                *lab_charsets;
+  GtkStringList             *lab_charset_senders;
 
   /* Template widgets */
   GtkListBox                *account_list;
@@ -36,10 +45,16 @@ struct _CachetPreferencesWindow
   AdwActionRow              *directory_update_row;
   GtkWidget                 *directory_update_button;
   GtkProgressBar            *directory_progress;
+  AdwEntryRow               *directory_api_key_row;
+  GtkWidget                 *directory_api_key_saved;
   AdwActionRow              *lab_archive_row;
   AdwActionRow              *lab_inbox_row;
   GtkWidget                 *lab_inbox_clear_button;
   GtkListBox                *lab_account_list;
+  GtkWidget                 *lab_by_year_switch;
+  GtkWidget                 *lab_html_switch;
+  GtkWidget                 *lab_inbox_by_day_switch;
+  GtkListBox                *lab_charset_list;
 };
 
 G_DEFINE_FINAL_TYPE (CachetPreferencesWindow, cachet_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -137,17 +152,19 @@ create_account_row (gpointer item,
 }
 
 /* The extract's date is the publisher's local time, "2026-08-14T03:12":
- * only its day is shown. */
+ * only its day is shown. (GLib's ISO 8601 parser wants seconds, which the
+ * date has not.) */
 static char *
 format_extract_date (const char *extract_date)
 {
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr(GDateTime) date = NULL;
+  int year, month, day;
 
   if (extract_date == NULL)
     return g_strdup (_("Unknown"));
-  date = g_date_time_new_from_iso8601 (extract_date, utc);
-  if (date == NULL)
+  if (sscanf (extract_date, "%4d-%2d-%2d", &year, &month, &day) != 3
+      || (date = g_date_time_new (utc, year, month, day, 0, 0, 0)) == NULL)
     return g_strdup (extract_date);
   return g_date_time_format (date, "%x");
 }
@@ -222,12 +239,90 @@ directory_updated_cb (GObject      *source,
 static void
 directory_update_clicked_cb (CachetPreferencesWindow *self)
 {
+  g_autofree char *url = g_settings_get_string (self->settings, "directory-update-url");
+
   gtk_widget_set_sensitive (self->directory_update_button, FALSE);
   gtk_progress_bar_set_fraction (self->directory_progress, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->directory_progress), TRUE);
   adw_action_row_set_subtitle (self->directory_update_row, _("Updating…"));
-  cachet_directory_update_async (self->directory, NULL, directory_progress_cb, self, self->cancellable,
+  cachet_directory_update_async (self->directory, url, directory_progress_cb, self, self->cancellable,
                                  directory_updated_cb, g_object_ref (self));
+}
+
+static void
+directory_api_key_found_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(CachetPreferencesWindow) self = user_data;
+  g_autofree char *key = cachet_credentials_provider_lookup_finish (CACHET_CREDENTIALS_PROVIDER (source), result, NULL);
+
+  /* The key itself is never shown: whether there is one is enough. */
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    gtk_widget_set_visible (self->directory_api_key_saved, key != NULL && *key != '\0');
+}
+
+/* After the key was stored or removed: the row says whether there is one. */
+static void
+directory_api_key_changed (CachetPreferencesWindow *self,
+                           gboolean                 done,
+                           const GError            *error)
+{
+  g_autofree char *message = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (!done)
+    {
+      message = g_strdup_printf (_("The API key could not be kept in the keyring (%s): check that the keyring "
+                                   "is unlocked, then apply again."),
+                                 error->message);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      return;
+    }
+  cachet_credentials_provider_lookup_async (self->credentials, CACHET_DIRECTORY_FHIR_ACCOUNT_ID,
+                                            CACHET_SECRET_PASSWORD, self->cancellable, directory_api_key_found_cb,
+                                            g_object_ref (self));
+}
+
+static void
+directory_api_key_stored_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(CachetPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean done = cachet_credentials_provider_store_finish (CACHET_CREDENTIALS_PROVIDER (source), result, &error);
+
+  directory_api_key_changed (self, done, error);
+}
+
+static void
+directory_api_key_cleared_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(CachetPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean done = cachet_credentials_provider_clear_finish (CACHET_CREDENTIALS_PROVIDER (source), result, &error);
+
+  directory_api_key_changed (self, done, error);
+}
+
+/* An empty key removes the one kept. The text does not stay in the row. */
+static void
+directory_api_key_apply_cb (CachetPreferencesWindow *self)
+{
+  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->directory_api_key_row))));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->directory_api_key_row), "");
+  if (*key == '\0')
+    cachet_credentials_provider_clear_async (self->credentials, CACHET_DIRECTORY_FHIR_ACCOUNT_ID, self->cancellable,
+                                             directory_api_key_cleared_cb, g_object_ref (self));
+  else
+    cachet_credentials_provider_store_async (self->credentials, CACHET_DIRECTORY_FHIR_ACCOUNT_ID,
+                                             CACHET_SECRET_PASSWORD, key, self->cancellable,
+                                             directory_api_key_stored_cb, g_object_ref (self));
 }
 
 static void
@@ -360,6 +455,157 @@ create_lab_account_row (gpointer item,
   return row;
 }
 
+/* ---- Text encodings by sender ---------------------------------------- */
+
+typedef struct
+{
+  CachetLabFiler *filer;
+  GHashTable     *charsets;
+} LabCharsets;
+
+static void
+lab_charsets_free (LabCharsets *loaded)
+{
+  g_clear_object (&loaded->filer);
+  g_clear_pointer (&loaded->charsets, g_hash_table_unref);
+  g_free (loaded);
+}
+
+/* @task_data: (nullable): the journal already open. Opening it may wait
+ * for an import to finish; a journal missing is not created just to find
+ * it has no overrides. */
+static void
+lab_charsets_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  LabCharsets *loaded = g_new0 (LabCharsets, 1);
+  g_autofree char *journal = cachet_lab_filer_dup_default_journal ();
+  g_autofree char *archive = cachet_lab_filer_dup_default_archive ();
+  GError *error = NULL;
+
+  loaded->filer = task_data != NULL ? g_object_ref (task_data) : NULL;
+  if (loaded->filer == NULL && g_file_test (journal, G_FILE_TEST_EXISTS))
+    loaded->filer = cachet_lab_filer_new (journal, archive, NULL, &error);
+  if (loaded->filer != NULL)
+    loaded->charsets = cachet_lab_filer_dup_sender_charsets (loaded->filer, &error);
+  if (error != NULL)
+    {
+      lab_charsets_free (loaded);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, loaded, (GDestroyNotify) lab_charsets_free);
+}
+
+static void
+lab_charsets_loaded_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  CachetPreferencesWindow *self = CACHET_PREFERENCES_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) senders = NULL;
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  LabCharsets *loaded = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (loaded == NULL)
+    {
+      g_autofree char *escaped = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      escaped = g_markup_escape_text (error->message, -1);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+      return;
+    }
+  if (loaded->filer == NULL)
+    {
+      lab_charsets_free (loaded);
+      return;
+    }
+  g_set_object (&self->lab_filer, loaded->filer);
+  g_clear_pointer (&self->lab_charsets, g_hash_table_unref);
+  self->lab_charsets = g_steal_pointer (&loaded->charsets);
+  lab_charsets_free (loaded);
+
+  senders = g_list_sort (g_hash_table_get_keys (self->lab_charsets), (GCompareFunc) g_strcmp0);
+  for (GList *l = senders; l != NULL; l = l->next)
+    g_ptr_array_add (sorted, l->data);
+  g_ptr_array_add (sorted, NULL);
+  gtk_string_list_splice (self->lab_charset_senders, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->lab_charset_senders)),
+                          (const char * const *) sorted->pdata);
+}
+
+static void
+load_lab_charsets (CachetPreferencesWindow *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, lab_charsets_loaded_cb, NULL);
+
+  g_task_set_source_tag (task, load_lab_charsets);
+  if (self->lab_filer != NULL)
+    g_task_set_task_data (task, g_object_ref (self->lab_filer), g_object_unref);
+  g_task_run_in_thread (task, lab_charsets_thread);
+}
+
+static void
+lab_charset_removed_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(CachetPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (!cachet_lab_filer_set_sender_charset_finish (CACHET_LAB_FILER (source), result, &error))
+    {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+    }
+  /* The list shows what the journal keeps, whatever happened. */
+  load_lab_charsets (self);
+}
+
+static void
+lab_charset_remove_clicked_cb (GtkButton       *button,
+                               GtkStringObject *sender)
+{
+  CachetPreferencesWindow *self = CACHET_PREFERENCES_WINDOW (gtk_widget_get_root (GTK_WIDGET (button)));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  cachet_lab_filer_set_sender_charset_async (self->lab_filer, gtk_string_object_get_string (sender), NULL,
+                                             self->cancellable, lab_charset_removed_cb, g_object_ref (self));
+}
+
+static GtkWidget *
+create_lab_charset_row (gpointer item,
+                        gpointer user_data)
+{
+  CachetPreferencesWindow *self = user_data;
+  const char *sender = gtk_string_object_get_string (item);
+  const char *charset = g_hash_table_lookup (self->lab_charsets, sender);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  g_autofree char *remove_label = g_strdup_printf (_("Detect the Text Encoding of “%s” Again"), sender);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sender);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), cachet_lab_charset_get_label (charset));
+
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, remove_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (lab_charset_remove_clicked_cb), item, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+
+  return row;
+}
+
 CachetPreferencesWindow *
 cachet_preferences_window_new (CachetAccountList         *accounts,
                                CachetCredentialsProvider *credentials)
@@ -372,6 +618,8 @@ cachet_preferences_window_new (CachetAccountList         *accounts,
   self = g_object_new (CACHET_TYPE_PREFERENCES_WINDOW, NULL);
   self->accounts = g_object_ref (accounts);
   self->credentials = g_object_ref (credentials);
+  cachet_credentials_provider_lookup_async (credentials, CACHET_DIRECTORY_FHIR_ACCOUNT_ID, CACHET_SECRET_PASSWORD,
+                                            self->cancellable, directory_api_key_found_cb, g_object_ref (self));
   gtk_list_box_bind_model (self->account_list, G_LIST_MODEL (accounts),
                            create_account_row, NULL, NULL);
   gtk_list_box_bind_model (self->lab_account_list, G_LIST_MODEL (accounts),
@@ -414,6 +662,9 @@ cachet_preferences_window_dispose (GObject *object)
       gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->lab_chooser));
     }
   g_clear_object (&self->lab_chooser);
+  g_clear_object (&self->lab_filer);
+  g_clear_pointer (&self->lab_charsets, g_hash_table_unref);
+  g_clear_object (&self->lab_charset_senders);
   g_clear_object (&self->settings);
   g_clear_object (&self->accounts);
   g_clear_object (&self->credentials);
@@ -449,10 +700,17 @@ cachet_preferences_window_class_init (CachetPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, directory_update_button);
   gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, directory_progress);
   gtk_widget_class_bind_template_callback (widget_class, directory_update_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, directory_api_key_row);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, directory_api_key_saved);
+  gtk_widget_class_bind_template_callback (widget_class, directory_api_key_apply_cb);
   gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_archive_row);
   gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_inbox_row);
   gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_inbox_clear_button);
   gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_account_list);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_by_year_switch);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_html_switch);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_inbox_by_day_switch);
+  gtk_widget_class_bind_template_child (widget_class, CachetPreferencesWindow, lab_charset_list);
   gtk_widget_class_bind_template_callback (widget_class, lab_archive_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, lab_inbox_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, lab_inbox_clear_clicked_cb);
@@ -471,4 +729,14 @@ cachet_preferences_window_init (CachetPreferencesWindow *self)
   g_signal_connect_object (self->settings, "changed::lab-inbox-folder", G_CALLBACK (show_lab_folders), self,
                            G_CONNECT_SWAPPED);
   show_lab_folders (self);
+  g_settings_bind (self->settings, "lab-archive-by-year", self->lab_by_year_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "lab-html-beside-pdf", self->lab_html_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "lab-inbox-by-day", self->lab_inbox_by_day_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  self->lab_charsets = g_hash_table_new (g_str_hash, g_str_equal);
+  self->lab_charset_senders = gtk_string_list_new (NULL);
+  gtk_list_box_bind_model (self->lab_charset_list, G_LIST_MODEL (self->lab_charset_senders),
+                           create_lab_charset_row, self, NULL);
+  load_lab_charsets (self);
 }

@@ -198,6 +198,7 @@ history_loaded_cb (GObject      *source,
   g_autoptr(CachetResultsWindow) self = user_data;
   g_autoptr(CachetLabHistory) history = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *display = NULL;
   CachetLabJournalEntry *entry;
 
   history = cachet_lab_history_load_finish (result, &error);
@@ -211,8 +212,22 @@ history_loaded_cb (GObject      *source,
       return;
     }
   entry = gtk_single_selection_get_selected_item (self->selection);
+  /* The name as read now, with the sender's charset: the journal keeps
+   * the one read at import. */
+  display = cachet_lab_patient_dup_display_name (cachet_lab_report_get_patient (cachet_lab_history_get_report (history)));
+  adw_window_title_set_title (self->report_title, display);
   cachet_lab_report_view_show (self->report_view, entry, history);
   gtk_stack_set_visible_child_name (self->report_stack, "report");
+}
+
+/* Reads @entry's report in a worker; what the window shows stays until
+ * it is read, so that choosing an encoding keeps the focus where it is. */
+static void
+load_report (CachetResultsWindow   *self,
+             CachetLabJournalEntry *entry)
+{
+  cachet_lab_history_load_async (self->filer, entry, self->entries, self->report_cancellable, history_loaded_cb,
+                                 g_object_ref (self));
 }
 
 static void
@@ -244,8 +259,7 @@ show_entry (CachetResultsWindow   *self,
     case CACHET_LAB_ENTRY_STATUS_REPLACED:
     default:
       gtk_stack_set_visible_child_name (self->report_stack, "loading");
-      cachet_lab_history_load_async (entry, self->entries, self->report_cancellable, history_loaded_cb,
-                                     g_object_ref (self));
+      load_report (self, entry);
       break;
     }
 }
@@ -272,6 +286,40 @@ selected_entry_changed_cb (CachetResultsWindow *self)
     }
   show_entry (self, entry);
   adw_leaflet_set_visible_child_name (self->leaflet, "report");
+}
+
+static void
+sender_charset_set_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CachetResultsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CachetLabJournalEntry *entry;
+  gboolean set = cachet_lab_filer_set_sender_charset_finish (CACHET_LAB_FILER (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!set)
+    {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+    }
+  /* Read again either way: the choices then show what the journal says. */
+  entry = gtk_single_selection_get_selected_item (self->selection);
+  if (entry != NULL)
+    load_report (self, entry);
+}
+
+static void
+charset_chosen_cb (CachetResultsWindow *self,
+                   const char          *sender,
+                   const char          *charset)
+{
+  /* Cancelled with the report: choosing another one drops the reading. */
+  cachet_lab_filer_set_sender_charset_async (self->filer, sender, charset, self->report_cancellable,
+                                             sender_charset_set_cb, g_object_ref (self));
 }
 
 static void
@@ -508,6 +556,7 @@ cachet_results_window_class_init (CachetResultsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, report_row_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, charset_chosen_cb);
 
   gtk_widget_class_install_action (widget_class, "results.confirm-patient", NULL, confirm_patient_action);
 }

@@ -14,6 +14,7 @@
 #include "cachet-inbox-watcher.h"
 #include "cachet-lab-journal-entry.h"
 #include "cachet-lab-mail-import.h"
+#include "cachet-lab-settings.h"
 #include "cachet-message-actions.h"
 #include "cachet-message-list.h"
 #include "cachet-message-row.h"
@@ -764,6 +765,7 @@ import_lab_results (CachetWindow  *self,
     }
   import = cachet_lab_mail_import_new (store, NULL, *archive != '\0' ? archive : NULL,
                                       *inbox != '\0' ? inbox : NULL);
+  cachet_lab_mail_import_set_layout (import, cachet_lab_settings_get_layout (self->settings));
   data = g_new0 (SyncData, 1);
   data->window = g_object_ref (self);
   data->account = g_object_ref (account);

@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
-#include <libsoup/soup.h>
 
 #include "cachet-directory-fhir.h"
 #include "cachet-test-credentials.h"
 #include "cachet-test-utils.h"
+#include "directory-test-servers.h"
 #include "directory-test-utils.h"
 
 /* The online directory against a local FHIR server, in a thread of its
@@ -22,298 +22,19 @@
 
 #define API_KEY        "test-api-key-0123"
 #define RATE_LIMIT     17
-#define EMAIL_TYPE     "{\"url\": \"https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-contact-point-email-type\"," \
-                       " \"valueCoding\": {\"system\": \"https://mos.esante.gouv.fr/NOS/TRE_R256-TypeMessagerie/FHIR/TRE-R256-TypeMessagerie\"," \
-                       " \"code\": \"%s\"}}"
-#define MAILBOX_META   "{\"url\": \"https://interop.esante.gouv.fr/ig/fhir/annuaire/StructureDefinition/as-ext-mailbox-mss-metadata\"," \
-                       " \"extension\": [{\"url\": \"type\", \"valueCodeableConcept\": {\"coding\": [{\"system\": " \
-                       "\"https://mos.esante.gouv.fr/NOS/TRE_R257-TypeBAL/FHIR/TRE-R257-TypeBAL\", \"code\": \"%s\"}]}}," \
-                       " {\"url\": \"service\", \"valueString\": \"%s\"}, {\"url\": \"listeRouge\", \"valueBoolean\": %s}]}"
-
-typedef enum
-{
-  SERVE_DIRECTORY,  /* the people below, the name search on 3 pages */
-  SERVE_ENDLESS,    /* empty pages, each with a next one */
-  SERVE_SILENT,     /* never answers */
-  SERVE_MALFORMED,  /* JSON cut in the middle */
-} ServeMode;
 
 typedef struct
 {
-  GMutex        lock;
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-  SoupServer   *server;
-  char         *base_url;
-
-  /* Under lock. */
-  ServeMode     mode;
-  char         *duplicate_id;       /* a national id of the offline directory, served on page 1 */
-  char         *duplicate_address;  /* one of its addresses, served as an organisation's */
-  GArray       *arrivals;           /* gint64, monotonic, one per request */
-  GPtrArray    *api_keys;
-  GPtrArray    *queries;            /* the path and query of each request */
-} Server;
-
-/* A telecom that is an MSSanté mailbox, with its metadata. */
-static void
-append_mailbox (GString    *json,
-                const char *address,
-                const char *type,
-                const char *listed_red)
-{
-  g_string_append_printf (json, "{\"system\": \"email\", \"value\": \"%s\", \"extension\": [", address);
-  g_string_append_printf (json, EMAIL_TYPE, "MSSANTE");
-  g_string_append (json, ", ");
-  g_string_append_printf (json, MAILBOX_META, type, "Service de test", listed_red);
-  g_string_append (json, "]}");
-}
-
-static void
-append_practitioner (GString    *json,
-                     const char *id,
-                     const char *national_id,
-                     const char *family,
-                     const char *given,
-                     const char *address)
-{
-  g_string_append_printf (json,
-                          "{\"fullUrl\": \"https://example.invalid/Practitioner/%s\", \"search\": {\"mode\": \"match\"},"
-                          " \"resource\": {\"resourceType\": \"Practitioner\", \"id\": \"%s\","
-                          " \"identifier\": [{\"type\": {\"coding\": [{\"system\": "
-                          "\"https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203\", \"code\": \"IDNPS\"}]},"
-                          " \"system\": \"urn:oid:1.2.250.1.71.4.2.1\", \"value\": \"%s\"}],"
-                          " \"name\": [{\"family\": \"%s\", \"given\": [\"%s\"], \"prefix\": [\"DR\"]}],"
-                          " \"qualification\": [{\"code\": {\"coding\": [{\"system\": "
-                          "\"https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante\","
-                          " \"code\": \"10\", \"display\": \"Médecin\"}]}}],"
-                          " \"telecom\": [",
-                          id, id, national_id, family, given);
-  if (address != NULL)
-    {
-      append_mailbox (json, address, "PER", "false");
-      g_string_append (json, ", ");
-    }
-  /* An ordinary address typed otherwise: not an MSSanté mailbox. */
-  g_string_append_printf (json, "{\"system\": \"email\", \"value\": \"%s.%s@example.invalid\", \"extension\": [",
-                          given, family);
-  g_string_append_printf (json, EMAIL_TYPE, "APICRYPT");
-  g_string_append (json, "]}]}}");
-}
-
-static void
-append_role (GString    *json,
-             const char *practitioner_id,
-             const char *address)
-{
-  g_string_append_printf (json,
-                          "{\"search\": {\"mode\": \"match\"}, \"resource\": {\"resourceType\": \"PractitionerRole\","
-                          " \"id\": \"role-%s\", \"practitioner\": {\"reference\": \"Practitioner/%s\"},"
-                          " \"organization\": {\"reference\": \"Organization/org-1\", \"display\": \"Centre de test\"},"
-                          " \"telecom\": [",
-                          practitioner_id, practitioner_id);
-  append_mailbox (json, address, "PER", "false");
-  g_string_append (json, "]}}");
-}
-
-static void
-append_organisation (GString    *json,
-                     const char *address)
-{
-  g_string_append (json,
-                   "{\"search\": {\"mode\": \"match\"}, \"resource\": {\"resourceType\": \"Organization\","
-                   " \"id\": \"org-1\", \"name\": \"Centre de test\", \"address\": [{\"line\": [\"1 rue de l'Essai\"],"
-                   " \"postalCode\": \"75001\", \"city\": \"Paris\"}], \"telecom\": [");
-  append_mailbox (json, address, "ORG", "false");
-  /* The contact address of the structure, not typed: not a mailbox. */
-  g_string_append (json, ", {\"system\": \"email\", \"value\": \"accueil@centre.example.invalid\"}, ");
-  /* On the red list: never shown. */
-  append_mailbox (json, "secret@centre.test.mssante.fr", "ORG", "true");
-  g_string_append (json, "]}}");
-}
-
-/* The bundle for one request of SERVE_DIRECTORY: the name search on pages
- * 1 to 3 (two people each, a role for the first, someone without a
- * mailbox), the organisation, the search by address (a role and its
- * practitioner). */
-static char *
-directory_bundle (Server     *server,
-                  const char *path,
-                  GHashTable *query)
-{
-  const char *page = query != NULL ? g_hash_table_lookup (query, "page") : NULL;
-  const char *mailbox = query != NULL ? g_hash_table_lookup (query, "mailbox-mss:exact") : NULL;
-  GString *json = g_string_new ("{\"resourceType\": \"Bundle\", \"type\": \"searchset\", \"link\": [");
-  int number = page != NULL ? atoi (page) : 1;
-
-  if (g_str_has_suffix (path, "/Practitioner") && mailbox == NULL && number < 3)
-    g_string_append_printf (json, "{\"relation\": \"next\", \"url\": \"%sPractitioner?page=%d\"}",
-                            server->base_url, number + 1);
-  g_string_append (json, "], \"entry\": [");
-  if (g_str_has_suffix (path, "/Practitioner") && mailbox == NULL)
-    {
-      g_autofree char *first = g_strdup_printf ("p%d-a", number);
-      g_autofree char *address = g_strdup_printf ("dupont.p%d@test.mssante.fr", number);
-      g_autofree char *first_id = g_strdup_printf ("8100000099%02d", number);
-      g_autofree char *second_id = g_strdup_printf ("81000000%03d", number);
-
-      /* The role before its practitioner, as _revinclude may place it. */
-      if (number == 1)
-        {
-          append_role (json, first, "dupont.role@hopital.test.mssante.fr");
-          g_string_append (json, ", ");
-        }
-      append_practitioner (json, first, number == 1 && server->duplicate_id != NULL ? server->duplicate_id
-                                                                                      : first_id,
-                           "Dupont", "Anne", address);
-      g_string_append (json, ", ");
-      append_practitioner (json, second_id, second_id, "Dupont", "Marc", NULL);
-    }
-  else if (g_str_has_suffix (path, "/Organization") && mailbox == NULL)
-    {
-      append_organisation (json, server->duplicate_address != NULL ? server->duplicate_address
-                                                                  : "secretariat@centre.test.mssante.fr");
-    }
-  else if (g_str_has_suffix (path, "/PractitionerRole") && g_strcmp0 (mailbox, "dupont.role@hopital.test.mssante.fr") == 0)
-    {
-      append_role (json, "p1-a", mailbox);
-      g_string_append (json, ", ");
-      append_practitioner (json, "p1-a", "810000009901", "Dupont", "Anne", NULL);
-    }
-  g_string_append (json, "]}");
-  return g_string_free (json, FALSE);
-}
-
-static void
-handle_request (SoupServer        *soup_server,
-                SoupServerMessage *message,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
-{
-  Server *server = user_data;
-  SoupMessageHeaders *request = soup_server_message_get_request_headers (message);
-  const char *api_key = soup_message_headers_get_one (request, "ESANTE-API-KEY");
-  GUri *uri = soup_server_message_get_uri (message);
-  gint64 now = g_get_monotonic_time ();
-  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&server->lock);
-  char *body;
-
-  g_array_append_val (server->arrivals, now);
-  g_ptr_array_add (server->api_keys, g_strdup (api_key));
-  g_ptr_array_add (server->queries, g_strconcat (path, "?", g_uri_get_query (uri), NULL));
-
-  switch (server->mode)
-    {
-    case SERVE_SILENT:
-      soup_server_message_pause (message);
-      return;
-    case SERVE_MALFORMED:
-      body = g_strdup ("{\"resourceType\": \"Bundle\", \"entry\": [{\"resource\": ");
-      break;
-    case SERVE_ENDLESS:
-      body = g_strdup_printf ("{\"resourceType\": \"Bundle\", \"type\": \"searchset\", \"link\": "
-                              "[{\"relation\": \"next\", \"url\": \"%s%s?page=%u\"}], \"entry\": []}",
-                              server->base_url, path + 1, server->arrivals->len);
-      break;
-    case SERVE_DIRECTORY:
-    default:
-      body = directory_bundle (server, path, query);
-      break;
-    }
-  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (message, "application/fhir+json", SOUP_MEMORY_TAKE, body, strlen (body));
-}
-
-static gpointer
-run_server (gpointer data)
-{
-  Server *server = data;
-
-  g_main_context_push_thread_default (server->context);
-  g_main_loop_run (server->loop);
-  g_main_context_pop_thread_default (server->context);
-  return NULL;
-}
-
-static void
-server_start (Server *server)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-  g_autofree char *root = NULL;
-
-  g_mutex_init (&server->lock);
-  server->arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
-  server->api_keys = g_ptr_array_new_with_free_func (g_free);
-  server->queries = g_ptr_array_new_with_free_func (g_free);
-  server->context = g_main_context_new ();
-  server->loop = g_main_loop_new (server->context, FALSE);
-
-  g_main_context_push_thread_default (server->context);
-  server->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server->server, "/fhir/v2", handle_request, server, NULL);
-  soup_server_listen_local (server->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_main_context_pop_thread_default (server->context);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (server->server);
-  g_assert_nonnull (uris);
-  root = g_uri_to_string (uris->data);
-  /* With the slash, so that the handler may append a resource. */
-  server->base_url = g_strconcat (root, "fhir/v2/", NULL);
-  server->thread = g_thread_new ("fhir-server", run_server, server);
-}
-
-static gboolean
-quit_server (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-server_stop (Server *server)
-{
-  g_autoptr(GSource) quit = g_idle_source_new ();
-
-  g_source_set_callback (quit, quit_server, server->loop, NULL);
-  g_source_attach (quit, server->context);
-  g_thread_join (server->thread);
-  g_clear_object (&server->server);
-  g_main_loop_unref (server->loop);
-  g_main_context_unref (server->context);
-  g_array_unref (server->arrivals);
-  g_ptr_array_unref (server->api_keys);
-  g_ptr_array_unref (server->queries);
-  g_free (server->duplicate_id);
-  g_free (server->duplicate_address);
-  g_free (server->base_url);
-  g_mutex_clear (&server->lock);
-}
-
-static void
-server_set_mode (Server    *server,
-                 ServeMode  mode)
-{
-  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&server->lock);
-
-  server->mode = mode;
-}
-
-typedef struct
-{
-  Server                 server;
-  CachetTestCredentials *credentials;
-  CachetDirectoryFhir   *fhir;
+  DirectoryTestFhirServer  server;
+  CachetTestCredentials   *credentials;
+  CachetDirectoryFhir     *fhir;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  server_start (&fixture->server);
+  directory_test_fhir_server_start (&fixture->server);
   fixture->credentials = cachet_test_credentials_new ();
   cachet_test_credentials_set (fixture->credentials, CACHET_DIRECTORY_FHIR_ACCOUNT_ID, CACHET_SECRET_PASSWORD,
                                API_KEY);
@@ -327,7 +48,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_clear_object (&fixture->fhir);
   g_clear_object (&fixture->credentials);
-  server_stop (&fixture->server);
+  directory_test_fhir_server_stop (&fixture->server);
 }
 
 static void
@@ -477,9 +198,25 @@ test_api_key (Fixture       *fixture,
   cachet_directory_fhir_search_async (keyless, "Dupont", 10, NULL, result_cb, &result);
   none = cachet_directory_fhir_search_finish (keyless, wait_result (&result), &error);
   g_assert_null (none);
-  g_assert_error (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_FAILED);
+  g_assert_error (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_NO_API_KEY);
   g_assert_nonnull (strstr (error->message, "--api-key-stdin"));
   g_assert_cmpuint (fixture->server.api_keys->len, ==, requests);
+}
+
+/* The gateway answers 401 to a key it does not know: the error says so,
+ * apart from the other failures, for the user to check the key. */
+static void
+test_api_key_refused (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) entries = NULL;
+
+  directory_test_fhir_server_set_mode (&fixture->server, DIRECTORY_TEST_FHIR_REFUSED);
+  entries = search (fixture, "Dupont", 10, &error);
+  g_assert_null (entries);
+  g_assert_error (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_API_KEY_REFUSED);
+  g_assert_nonnull (strstr (error->message, "401"));
 }
 
 /* Three searches at once, through endless pages: the server must never see
@@ -491,7 +228,7 @@ test_rate_limit (Fixture       *fixture,
   GAsyncResult *results[3] = { NULL, NULL, NULL };
   GArray *arrivals = fixture->server.arrivals;
 
-  server_set_mode (&fixture->server, SERVE_ENDLESS);
+  directory_test_fhir_server_set_mode (&fixture->server, DIRECTORY_TEST_FHIR_ENDLESS);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     cachet_directory_fhir_search_async (fixture->fhir, "Martin", 5, NULL, result_cb, &results[i]);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
@@ -530,7 +267,7 @@ test_timeout (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GListModel) entries = NULL;
 
-  server_set_mode (&fixture->server, SERVE_SILENT);
+  directory_test_fhir_server_set_mode (&fixture->server, DIRECTORY_TEST_FHIR_SILENT);
   cachet_directory_fhir_set_timeout (fixture->fhir, 1);
   entries = search (fixture, "Dupont", 10, &error);
   g_assert_null (entries);
@@ -545,7 +282,7 @@ test_malformed (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GListModel) entries = NULL;
 
-  server_set_mode (&fixture->server, SERVE_MALFORMED);
+  directory_test_fhir_server_set_mode (&fixture->server, DIRECTORY_TEST_FHIR_MALFORMED);
   entries = search (fixture, "Dupont", 10, &error);
   g_assert_null (entries);
   g_assert_error (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_INVALID_FILE);
@@ -605,12 +342,8 @@ test_merge (Fixture       *fixture,
   with_address = g_list_model_get_item (offline, 1);
   g_assert_cmpstr (cachet_directory_entry_get_national_id (with_id), !=, "");
   shared_mailbox = g_list_model_get_item (cachet_directory_entry_get_mailboxes (with_address), 0);
-  {
-    G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&fixture->server.lock);
-
-    fixture->server.duplicate_id = g_strdup (cachet_directory_entry_get_national_id (with_id));
-    fixture->server.duplicate_address = g_strdup (cachet_directory_mailbox_get_address (shared_mailbox));
-  }
+  directory_test_fhir_server_set_duplicates (&fixture->server, cachet_directory_entry_get_national_id (with_id),
+                                             cachet_directory_mailbox_get_address (shared_mailbox));
 
   merged = cachet_directory_fhir_search_merged (fixture->fhir, directory, query, NULL, result_cb, &result);
   g_assert_true (cachet_directory_fhir_search_merged_finish (fixture->fhir, wait_result (&result), &error));
@@ -630,6 +363,13 @@ test_merge (Fixture       *fixture,
   g_assert_nonnull (find_entry (merged, "dupont.p2@test.mssante.fr"));
   g_assert_nonnull (find_entry (merged, "dupont.p3@test.mssante.fr"));
   g_assert_null (find_entry (merged, "dupont.p1@test.mssante.fr"));
+  /* Each says where it was found. */
+  for (guint i = 0; i < g_list_model_get_n_items (merged); i++)
+    {
+      g_autoptr(CachetDirectoryEntry) entry = g_list_model_get_item (merged, i);
+
+      g_assert_true (cachet_directory_entry_is_online (entry) == (i >= n_offline));
+    }
 
   g_clear_object (&directory);
   remove_flat_dir (dir);
@@ -684,6 +424,8 @@ main (int    argc,
   g_test_add ("/directory/fhir/search-by-mailbox", Fixture, NULL, fixture_set_up, test_search_by_mailbox,
               fixture_tear_down);
   g_test_add ("/directory/fhir/api-key", Fixture, NULL, fixture_set_up, test_api_key, fixture_tear_down);
+  g_test_add ("/directory/fhir/api-key-refused", Fixture, NULL, fixture_set_up, test_api_key_refused,
+              fixture_tear_down);
   g_test_add ("/directory/fhir/rate-limit", Fixture, NULL, fixture_set_up, test_rate_limit, fixture_tear_down);
   g_test_add ("/directory/fhir/timeout", Fixture, NULL, fixture_set_up, test_timeout, fixture_tear_down);
   g_test_add ("/directory/fhir/malformed", Fixture, NULL, fixture_set_up, test_malformed, fixture_tear_down);

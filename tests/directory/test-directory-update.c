@@ -7,10 +7,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <libsoup/soup.h>
 
 #include "cachet-directory.h"
 #include "cachet-test-utils.h"
+#include "directory-test-servers.h"
 #include "directory-test-utils.h"
 
 /* Updates from a local web server that serves a generated extract as the
@@ -18,161 +18,14 @@
  * conditional request for the same ETag. The server runs in a thread of its
  * own, so that the tests may block on cachet-cli. */
 
-#define EXTRACT_NAME "Extraction_Correspondance_MSSante_202611290400.zip"
-
 typedef struct
 {
-  GMutex        lock;
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-  SoupServer   *server;
-  char         *url;
-
-  /* What to serve, under lock. */
-  GBytes       *body;
-  char         *etag;
-  guint         status;
-
-  /* What was asked, under lock. */
-  guint         requests;
-  char         *if_none_match;
-} Server;
-
-typedef struct
-{
-  char            *dir;
-  char            *db_path;
-  CachetDirectory *directory;
-  Server           server;
-  GBytes          *extract;
+  char                       *dir;
+  char                       *db_path;
+  CachetDirectory            *directory;
+  DirectoryTestExtractServer  server;
+  GBytes                     *extract;
 } Fixture;
-
-static void
-handle_request (SoupServer        *soup_server,
-                SoupServerMessage *message,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
-{
-  Server *server = user_data;
-  SoupMessageHeaders *request = soup_server_message_get_request_headers (message);
-  SoupMessageHeaders *response = soup_server_message_get_response_headers (message);
-  const char *if_none_match = soup_message_headers_get_one (request, "If-None-Match");
-  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&server->lock);
-
-  server->requests++;
-  g_free (server->if_none_match);
-  server->if_none_match = g_strdup (if_none_match);
-
-  if (server->status != SOUP_STATUS_OK)
-    {
-      soup_server_message_set_status (message, server->status, NULL);
-      return;
-    }
-  soup_message_headers_replace (response, "ETag", server->etag);
-  if (g_strcmp0 (if_none_match, server->etag) == 0)
-    {
-      soup_server_message_set_status (message, SOUP_STATUS_NOT_MODIFIED, NULL);
-      return;
-    }
-  soup_message_headers_replace (response, "Content-Disposition", "attachment; filename=" EXTRACT_NAME);
-  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (message, "application/zip", SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (server->body, NULL), g_bytes_get_size (server->body));
-}
-
-static gpointer
-run_server (gpointer data)
-{
-  Server *server = data;
-
-  g_main_context_push_thread_default (server->context);
-  g_main_loop_run (server->loop);
-  g_main_context_pop_thread_default (server->context);
-  return NULL;
-}
-
-static void
-server_start (Server *server,
-              GBytes *body)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-  g_autofree char *base_url = NULL;
-
-  g_mutex_init (&server->lock);
-  server->body = g_bytes_ref (body);
-  server->etag = g_strdup ("\"v1\"");
-  server->status = SOUP_STATUS_OK;
-  server->context = g_main_context_new ();
-  server->loop = g_main_loop_new (server->context, FALSE);
-
-  /* The server listens on the context its thread runs. */
-  g_main_context_push_thread_default (server->context);
-  server->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server->server, NULL, handle_request, server, NULL);
-  soup_server_listen_local (server->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_main_context_pop_thread_default (server->context);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (server->server);
-  g_assert_nonnull (uris);
-  base_url = g_uri_to_string (uris->data);
-  server->url = g_strconcat (base_url, "extraction", NULL);
-  server->thread = g_thread_new ("extract-server", run_server, server);
-}
-
-static gboolean
-quit_server (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-server_stop (Server *server)
-{
-  g_autoptr(GSource) quit = g_idle_source_new ();
-
-  /* From within the loop: a quit before the thread runs it would be lost. */
-  g_source_set_callback (quit, quit_server, server->loop, NULL);
-  g_source_attach (quit, server->context);
-  g_thread_join (server->thread);
-  g_clear_object (&server->server);
-  g_main_loop_unref (server->loop);
-  g_main_context_unref (server->context);
-  g_bytes_unref (server->body);
-  g_free (server->etag);
-  g_free (server->url);
-  g_free (server->if_none_match);
-  g_mutex_clear (&server->lock);
-}
-
-static void
-server_serve (Server     *server,
-              GBytes     *body,
-              const char *etag,
-              guint       status)
-{
-  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&server->lock);
-
-  g_bytes_unref (server->body);
-  server->body = g_bytes_ref (body);
-  g_free (server->etag);
-  server->etag = g_strdup (etag);
-  server->status = status;
-}
-
-static char *
-server_dup_if_none_match (Server *server,
-                          guint  *requests)
-{
-  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&server->lock);
-
-  *requests = server->requests;
-  return g_strdup (server->if_none_match);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -190,12 +43,13 @@ fixture_set_up (Fixture       *fixture,
   fixture->directory = cachet_directory_new (fixture->db_path);
 
   zip_path = g_build_filename (fixture->dir, "served.zip", NULL);
-  summary = directory_test_generate (zip_path, "--rows", "800", "--zip", "--stamp", "202611290400", NULL);
+  summary = directory_test_generate (zip_path, "--rows", "800", "--zip", "--stamp", DIRECTORY_TEST_EXTRACT_STAMP,
+                                     NULL);
   g_file_get_contents (zip_path, &contents, &length, &error);
   g_assert_no_error (error);
   g_unlink (zip_path);
   fixture->extract = g_bytes_new_take (g_steal_pointer (&contents), length);
-  server_start (&fixture->server, fixture->extract);
+  directory_test_extract_server_start (&fixture->server, fixture->extract);
 }
 
 static void
@@ -220,7 +74,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  server_stop (&fixture->server);
+  directory_test_extract_server_stop (&fixture->server);
   g_bytes_unref (fixture->extract);
   g_clear_object (&fixture->directory);
   remove_tree (fixture->dir);
@@ -314,7 +168,7 @@ test_download_then_not_modified (Fixture       *fixture,
   g_assert_nonnull (report);
   g_assert_cmpuint (report->mailboxes, >, 0);
   g_assert_cmpstr (report->extract_date, ==, "2026-11-29T04:00");
-  if_none_match = server_dup_if_none_match (&fixture->server, &requests);
+  if_none_match = directory_test_extract_server_dup_if_none_match (&fixture->server, &requests);
   g_assert_cmpuint (requests, ==, 1);
   g_assert_null (if_none_match);
 
@@ -326,7 +180,7 @@ test_download_then_not_modified (Fixture       *fixture,
 
   /* The extract is kept under the publisher's name. */
   files = list_db_dir (fixture);
-  g_assert_cmpstr (files, ==, EXTRACT_NAME " directory.sqlite download.ini");
+  g_assert_cmpstr (files, ==, DIRECTORY_TEST_EXTRACT_NAME " directory.sqlite download.ini");
   info = cachet_directory_query_info (fixture->directory, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (info->mailboxes, ==, report->mailboxes);
@@ -336,7 +190,7 @@ test_download_then_not_modified (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_null (again);
   g_clear_pointer (&if_none_match, g_free);
-  if_none_match = server_dup_if_none_match (&fixture->server, &requests);
+  if_none_match = directory_test_extract_server_dup_if_none_match (&fixture->server, &requests);
   g_assert_cmpuint (requests, ==, 2);
   g_assert_cmpstr (if_none_match, ==, "\"v1\"");
 }
@@ -358,26 +212,26 @@ test_bad_download_keeps_previous (Fixture       *fixture,
   report = update (fixture, NULL, &error);
   g_assert_no_error (error);
 
-  server_serve (&fixture->server, truncated, "\"v2\"", SOUP_STATUS_OK);
+  directory_test_extract_server_serve (&fixture->server, truncated, "\"v2\"", SOUP_STATUS_OK);
   failed = update (fixture, NULL, &error);
   g_assert_error (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_TRUNCATED);
   g_assert_null (failed);
   g_clear_error (&error);
 
   files = list_db_dir (fixture);
-  g_assert_cmpstr (files, ==, EXTRACT_NAME " directory.sqlite download.ini");
+  g_assert_cmpstr (files, ==, DIRECTORY_TEST_EXTRACT_NAME " directory.sqlite download.ini");
   info = cachet_directory_query_info (fixture->directory, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (info->mailboxes, ==, report->mailboxes);
 
   /* The failed download did not count: the next request still asks for
    * something newer than the first extract. */
-  server_serve (&fixture->server, fixture->extract, "\"v3\"", SOUP_STATUS_OK);
+  directory_test_extract_server_serve (&fixture->server, fixture->extract, "\"v3\"", SOUP_STATUS_OK);
   g_clear_pointer (&report, cachet_directory_import_report_free);
   report = update (fixture, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
-  if_none_match = server_dup_if_none_match (&fixture->server, &requests);
+  if_none_match = directory_test_extract_server_dup_if_none_match (&fixture->server, &requests);
   g_assert_cmpuint (requests, ==, 3);
   g_assert_cmpstr (if_none_match, ==, "\"v1\"");
 }
@@ -390,7 +244,7 @@ test_http_error (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *files = NULL;
 
-  server_serve (&fixture->server, fixture->extract, "\"v1\"", SOUP_STATUS_NOT_FOUND);
+  directory_test_extract_server_serve (&fixture->server, fixture->extract, "\"v1\"", SOUP_STATUS_NOT_FOUND);
   report = update (fixture, NULL, &error);
   g_assert_error (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "404"));

@@ -384,6 +384,192 @@ test_confirm_patient (Fixture       *fixture,
   g_assert_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_JOURNAL);
 }
 
+/* Every path the journal names is there, whatever layout it was filed in. */
+static void
+assert_journal_paths_exist (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) journal = cachet_lab_filer_list_entries (fixture->filer, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (journal); i++)
+    {
+      g_autoptr(CachetLabJournalEntry) entry = g_list_model_get_item (journal, i);
+      const char * const *files = cachet_lab_journal_entry_get_files (entry);
+      const char *original = cachet_lab_journal_entry_get_original_path (entry);
+
+      if (original != NULL)
+        g_assert_true (g_file_test (original, G_FILE_TEST_IS_REGULAR));
+      for (guint j = 0; files != NULL && files[j] != NULL; j++)
+        g_assert_true (g_file_test (files[j], G_FILE_TEST_IS_REGULAR));
+    }
+}
+
+static void
+assert_files_in (CachetLabJournalEntry *entry,
+                 const char            *dir,
+                 guint                  n_files)
+{
+  const char * const *files = cachet_lab_journal_entry_get_files (entry);
+
+  g_assert_nonnull (files);
+  g_assert_cmpuint (g_strv_length ((GStrv) files), ==, n_files);
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      g_autofree char *parent = g_path_get_dirname (files[i]);
+
+      g_assert_cmpstr (parent, ==, dir);
+    }
+}
+
+/* A year sub-folder per patient, for new filings only: the journal keeps
+ * the patient's folder, so reports filed in either layout stay one
+ * patient's, and a duplicate is one whatever the layout. */
+static void
+test_layout_by_year (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *cda = labs_test_cda ("1.2.250.1.213.1.4.8", "1.2.250.1.999.1", 1, NULL, "7.8");
+  g_autofree char *january_cda = labs_test_cda ("1.2.250.1.213.1.4.8", "1.2.250.1.999.2", 1, NULL, "6.1");
+  g_autofree char *hprim = labs_test_hprim_net (FALSE);
+  g_autofree char *folder = g_build_filename (fixture->archive, "DURAND Hélène (1961-03-02)", NULL);
+  g_autofree char *year_2024 = g_build_filename (folder, "2024", NULL);
+  g_autofree char *year_2025 = g_build_filename (folder, "2025", NULL);
+  g_autoptr(GString) january = g_string_new (january_cda);
+  g_autoptr(GString) other_line_ends = g_string_new (cda);
+  g_autoptr(GPtrArray) by_year = NULL;
+  g_autoptr(GPtrArray) flat = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) by_year_again = NULL;
+  g_autoptr(GListModel) journal = NULL;
+  g_autoptr(CachetLabJournalEntry) confirmed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (cachet_lab_filer_get_layout (fixture->filer), ==, CACHET_LAB_LAYOUT_DEFAULT);
+  cachet_lab_filer_set_layout (fixture->filer, CACHET_LAB_LAYOUT_BY_YEAR);
+  g_assert_cmpint (cachet_lab_filer_get_layout (fixture->filer), ==, CACHET_LAB_LAYOUT_BY_YEAR);
+  by_year = import_text (fixture, cda, LABS_TEST_LF, "cr.xml");
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (by_year, 0)), ==, CACHET_LAB_ENTRY_STATUS_FILED);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (entry_at (by_year, 0)), ==, folder);
+  /* The page, the PDF and the original, in the year of sampling. */
+  assert_files_in (entry_at (by_year, 0), year_2024, 3);
+
+  /* Back to the default, the next report goes in the patient's folder
+   * itself, which the journal names for both. */
+  cachet_lab_filer_set_layout (fixture->filer, CACHET_LAB_LAYOUT_DEFAULT);
+  g_string_replace (january, "20241218", "20250115", 0);
+  flat = import_text (fixture, january->str, LABS_TEST_LF, "cr-janvier.xml");
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (entry_at (flat, 0)), ==, folder);
+  assert_files_in (entry_at (flat, 0), folder, 3);
+  g_assert_false (g_file_test (year_2025, G_FILE_TEST_EXISTS));
+
+  /* The same report in other bytes is a duplicate in any layout. */
+  g_string_replace (other_line_ends, "\r\n", "\n", 0);
+  again = import_text (fixture, other_line_ends->str, LABS_TEST_LF, "cr-bis.xml");
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (again, 0)), ==, CACHET_LAB_ENTRY_STATUS_DUPLICATE);
+  cachet_lab_filer_set_layout (fixture->filer, CACHET_LAB_LAYOUT_BY_YEAR);
+  by_year_again = import_text (fixture, january->str, LABS_TEST_CRLF, "cr-janvier-bis.xml");
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (by_year_again, 0)), ==,
+                   CACHET_LAB_ENTRY_STATUS_DUPLICATE);
+  g_assert_false (g_file_test (year_2025, G_FILE_TEST_EXISTS));
+
+  /* Confirming files with the layout of the moment. */
+  pending = import_text (fixture, hprim, LABS_TEST_LF, "r.hpr");
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (pending, 0)), ==, CACHET_LAB_ENTRY_STATUS_PENDING);
+  g_assert_true (cachet_lab_filer_confirm_patient (fixture->filer, cachet_lab_journal_entry_get_id (entry_at (pending, 0)),
+                                                   cachet_lab_journal_entry_get_candidate_id (entry_at (pending, 0)),
+                                                   NULL, &error));
+  g_assert_no_error (error);
+  journal = cachet_lab_filer_list_entries (fixture->filer, &error);
+  g_assert_no_error (error);
+  confirmed = g_list_model_get_item (journal, g_list_model_get_n_items (journal) - 2);
+  g_assert_cmpint (cachet_lab_journal_entry_get_id (confirmed), ==, cachet_lab_journal_entry_get_id (entry_at (pending, 0)));
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (confirmed), ==, folder);
+  assert_files_in (confirmed, year_2024, 1);
+  g_assert_cmpuint (count_files (folder, ".html"), ==, 3);
+  assert_journal_paths_exist (fixture);
+}
+
+/* Without the HTML page beside a PDF, a report without one still gets it. */
+static void
+test_layout_html (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *cda = labs_test_cda ("1.2.250.1.213.1.4.8", "1.2.250.1.999.1", 1, NULL, "7.8");
+  g_autofree char *hprim = labs_test_hprim_net (FALSE);
+  g_autofree char *folder = g_build_filename (fixture->archive, "DURAND Hélène (1961-03-02)", NULL);
+  g_autoptr(GPtrArray) with_pdf = NULL;
+  g_autoptr(GPtrArray) without_pdf = NULL;
+  const char * const *files;
+
+  cachet_lab_filer_set_layout (fixture->filer, CACHET_LAB_LAYOUT_HTML_ONLY_WITHOUT_PDF);
+  with_pdf = import_text (fixture, cda, LABS_TEST_LF, "cr.xml");
+  files = cachet_lab_journal_entry_get_files (entry_at (with_pdf, 0));
+  assert_files_in (entry_at (with_pdf, 0), folder, 2);
+  g_assert_true (g_str_has_suffix (files[0], ".pdf"));
+  g_assert_true (g_str_has_suffix (files[1], ".xml"));
+  g_assert_cmpuint (count_files (folder, ".html"), ==, 0);
+
+  without_pdf = import_text (fixture, hprim, LABS_TEST_LF, "r.hpr");
+  for (guint i = 0; i < without_pdf->len; i++)
+    {
+      files = cachet_lab_journal_entry_get_files (entry_at (without_pdf, i));
+      /* A file of two patients is not copied beside either: the page is all. */
+      g_assert_cmpuint (g_strv_length ((GStrv) files), ==, 1);
+      g_assert_true (g_str_has_suffix (files[0], ".html"));
+      g_assert_true (g_file_test (files[0], G_FILE_TEST_IS_REGULAR));
+    }
+}
+
+/* The inbox by day of import; the files of the flat layout stay. */
+static void
+test_layout_inbox_by_day (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *text = labs_test_hprim_net (FALSE);
+  g_autofree char *partial = labs_test_hprim_net (TRUE);
+  g_autoptr(GBytes) bytes = labs_test_encode (text, "ISO-8859-1", LABS_TEST_CRLF);
+  g_autoptr(GPtrArray) by_day = NULL;
+  g_autoptr(GPtrArray) flat = NULL;
+  g_autoptr(GDateTime) imported = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *day_dir = NULL;
+  g_autoptr(GDir) inbox = NULL;
+  g_autoptr(GDir) day_listing = NULL;
+  const char *name;
+  guint n_dirs = 0;
+  guint n_files = 0;
+
+  cachet_lab_filer_set_layout (fixture->filer, CACHET_LAB_LAYOUT_INBOX_BY_DAY);
+  by_day = import_bytes (fixture, bytes, "resultat.hpr");
+  imported = g_date_time_new_from_unix_local (cachet_lab_journal_entry_get_imported_at (entry_at (by_day, 0)));
+  day = g_date_time_format (imported, "%Y-%m-%d");
+  day_dir = g_build_filename (fixture->inbox, day, NULL);
+  day_listing = g_dir_open (day_dir, 0, NULL);
+  g_assert_nonnull (day_listing);
+  name = g_dir_read_name (day_listing);
+  g_assert_nonnull (name);
+  g_assert_true (g_str_has_suffix (name, "-resultat.hpr"));
+  g_assert_null (g_dir_read_name (day_listing));
+
+  cachet_lab_filer_set_layout (fixture->filer, CACHET_LAB_LAYOUT_DEFAULT);
+  flat = import_text (fixture, partial, LABS_TEST_LF, "partiel.hpr");
+  g_assert_cmpuint (flat->len, ==, 2);
+  inbox = g_dir_open (fixture->inbox, 0, NULL);
+  while ((name = g_dir_read_name (inbox)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->inbox, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        n_dirs++;
+      else if (g_str_has_suffix (name, "-partiel.hpr"))
+        n_files++;
+    }
+  g_assert_cmpuint (n_dirs, ==, 1);
+  g_assert_cmpuint (n_files, ==, 1);
+}
+
 static void
 test_unrecognised (Fixture       *fixture,
                    gconstpointer  data)
@@ -752,6 +938,37 @@ count_entries (const char *dir)
   return count;
 }
 
+/* The layout options of the command line: the same filer options as the
+ * application's settings. */
+static void
+test_cli_layout (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *path = write_generated (fixture->root, 2);
+  const char *import_argv[] = { "labs", "import", "--into", fixture->archive, "--inbox", fixture->inbox,
+                                "--by-year", "--inbox-by-day", "--json", path, NULL };
+  g_autoptr(CachetCliResult) imported = run_cli (fixture, import_argv);
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(GDir) inbox = NULL;
+  g_autofree char *year = NULL;
+  g_autofree char *day_dir = NULL;
+  const char *day;
+
+  g_assert_cmpint (imported->exit_status, ==, 0);
+  entries = parse_json_array (imported->out);
+  year = g_build_filename (json_object_get_string_member (json_array_get_object_element (entries, 0), "folder"),
+                           "2024", NULL);
+  g_assert_cmpuint (count_files (year, ".html"), ==, 1);
+
+  /* The day of import, whatever the test's clock says now. */
+  g_assert_cmpuint (count_entries (fixture->inbox), ==, 1);
+  inbox = g_dir_open (fixture->inbox, 0, NULL);
+  day = g_dir_read_name (inbox);
+  g_assert_true (g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", day, 0, 0));
+  day_dir = g_build_filename (fixture->inbox, day, NULL);
+  g_assert_cmpuint (count_files (day_dir, ".hpr"), ==, 1);
+}
+
 /* kill -9 at different points of an import, then an import to the end:
  * one copy of each result, and the journal agrees with the folders. */
 static void
@@ -935,6 +1152,10 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/labs/filer/correction", Fixture, NULL, fixture_set_up, test_correction, fixture_tear_down);
   g_test_add ("/labs/filer/confirm-patient", Fixture, NULL, fixture_set_up, test_confirm_patient, fixture_tear_down);
+  g_test_add ("/labs/filer/layout-by-year", Fixture, NULL, fixture_set_up, test_layout_by_year, fixture_tear_down);
+  g_test_add ("/labs/filer/layout-html", Fixture, NULL, fixture_set_up, test_layout_html, fixture_tear_down);
+  g_test_add ("/labs/filer/layout-inbox-by-day", Fixture, NULL, fixture_set_up, test_layout_inbox_by_day,
+              fixture_tear_down);
   g_test_add ("/labs/filer/unrecognised", Fixture, NULL, fixture_set_up, test_unrecognised, fixture_tear_down);
   g_test_add ("/labs/filer/name-collision", Fixture, NULL, fixture_set_up, test_name_collision, fixture_tear_down);
   g_test_add ("/labs/filer/hostile-archives", Fixture, NULL, fixture_set_up, test_hostile_archives,
@@ -945,6 +1166,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/labs/cli/import-list", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
   g_test_add ("/labs/cli/charset", Fixture, NULL, fixture_set_up, test_cli_charset, fixture_tear_down);
+  g_test_add ("/labs/cli/layout", Fixture, NULL, fixture_set_up, test_cli_layout, fixture_tear_down);
   g_test_add ("/labs/cli/import-mail", Fixture, NULL, fixture_set_up, test_cli_import_mail, fixture_tear_down);
   g_test_add ("/labs/cli/killed-imports", Fixture, NULL, fixture_set_up, test_killed_imports, fixture_tear_down);
 

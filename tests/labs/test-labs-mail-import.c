@@ -122,17 +122,28 @@ add_message (CachetStore        *store,
 }
 
 static GPtrArray *
-run_import (Fixture             *fixture,
-            const char          *archive,
-            CachetLabMailReport *report,
-            GError             **error)
+run_import_with_layout (Fixture             *fixture,
+                        const char          *archive,
+                        CachetLabLayout      layout,
+                        CachetLabMailReport *report,
+                        GError             **error)
 {
   g_autoptr(CachetLabMailImport) import = cachet_lab_mail_import_new (fixture->store, fixture->journal,
                                                                       archive, NULL);
   g_autoptr(GAsyncResult) result = NULL;
 
+  cachet_lab_mail_import_set_layout (import, layout);
   cachet_lab_mail_import_run_async (import, "INBOX", NULL, cachet_test_result_cb, &result);
   return cachet_lab_mail_import_run_finish (import, cachet_test_wait_result (&result), report, error);
+}
+
+static GPtrArray *
+run_import (Fixture             *fixture,
+            const char          *archive,
+            CachetLabMailReport *report,
+            GError             **error)
+{
+  return run_import_with_layout (fixture, archive, CACHET_LAB_LAYOUT_DEFAULT, report, error);
 }
 
 static gboolean
@@ -157,6 +168,36 @@ count_journal (Fixture *fixture)
   entries = cachet_lab_filer_list_entries (filer, &error);
   g_assert_no_error (error);
   return g_list_model_get_n_items (entries);
+}
+
+/* The layout chosen in Preferences reaches the filer of each run. */
+static void
+test_layout (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GBytes) lab = lab_message ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  CachetLabMailReport report;
+
+  add_message (fixture->store, 1, lab, NULL);
+  entries = run_import_with_layout (fixture, fixture->archive, CACHET_LAB_LAYOUT_BY_YEAR, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, >, 0);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CachetLabJournalEntry *entry = g_ptr_array_index (entries, i);
+      const char * const *files = cachet_lab_journal_entry_get_files (entry);
+      g_autofree char *year = g_build_filename (cachet_lab_journal_entry_get_folder (entry), "2024", NULL);
+
+      g_assert_nonnull (files);
+      for (guint j = 0; files[j] != NULL; j++)
+        {
+          g_autofree char *parent = g_path_get_dirname (files[j]);
+
+          g_assert_cmpstr (parent, ==, year);
+        }
+    }
 }
 
 /* The lab message is filed and tagged, locally at once and for the server
@@ -354,6 +395,7 @@ main (int    argc,
   g_test_add ("/labs/mail-import/failure-resumes", Fixture, NULL, fixture_set_up, test_failure_resumes,
               fixture_tear_down);
   g_test_add ("/labs/mail-import/cancelled", Fixture, NULL, fixture_set_up, test_cancelled, fixture_tear_down);
+  g_test_add ("/labs/mail-import/layout", Fixture, NULL, fixture_set_up, test_layout, fixture_tear_down);
   g_test_add_func ("/labs/mail-import/cli", test_cli);
 
   return g_test_run ();

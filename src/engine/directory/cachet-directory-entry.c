@@ -22,6 +22,7 @@ struct _CachetDirectoryEntry
   char       *profession;
   char       *specialty;
   char       *national_id;
+  gboolean    is_online;
   GListStore *mailboxes;
 };
 
@@ -73,6 +74,7 @@ cachet_directory_entry_new (const CachetDirectoryEntryDetails *details)
   self->profession = g_strdup (details->profession);
   self->specialty = g_strdup (details->specialty);
   self->national_id = g_strdup (details->national_id);
+  self->is_online = details->is_online;
   return self;
 }
 
@@ -161,4 +163,85 @@ cachet_directory_entry_get_mailboxes (CachetDirectoryEntry *self)
 {
   g_return_val_if_fail (CACHET_IS_DIRECTORY_ENTRY (self), NULL);
   return G_LIST_MODEL (self->mailboxes);
+}
+
+gboolean
+cachet_directory_entry_is_online (CachetDirectoryEntry *self)
+{
+  g_return_val_if_fail (CACHET_IS_DIRECTORY_ENTRY (self), FALSE);
+  return self->is_online;
+}
+
+/* National ids and addresses (lower case) of @entry into @seen. */
+static void
+add_keys (GHashTable           *seen,
+          CachetDirectoryEntry *entry)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (entry->mailboxes)); i++)
+    {
+      g_autoptr(CachetDirectoryMailbox) mailbox = g_list_model_get_item (G_LIST_MODEL (entry->mailboxes), i);
+
+      g_hash_table_add (seen, g_ascii_strdown (cachet_directory_mailbox_get_address (mailbox), -1));
+    }
+  if (entry->national_id[0] != '\0')
+    g_hash_table_add (seen, g_strdup (entry->national_id));
+}
+
+static gboolean
+has_key (GHashTable           *seen,
+         CachetDirectoryEntry *entry)
+{
+  if (entry->national_id[0] != '\0' && g_hash_table_contains (seen, entry->national_id))
+    return TRUE;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (entry->mailboxes)); i++)
+    {
+      g_autoptr(CachetDirectoryMailbox) mailbox = g_list_model_get_item (G_LIST_MODEL (entry->mailboxes), i);
+      g_autofree char *address = g_ascii_strdown (cachet_directory_mailbox_get_address (mailbox), -1);
+
+      if (g_hash_table_contains (seen, address))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * cachet_directory_entries_append_new:
+ * @store: a #GListStore of #CachetDirectoryEntry
+ * @entries: a #GListModel of #CachetDirectoryEntry
+ *
+ * Appends to @store, in their order, those of @entries it does not have
+ * yet: an entry is left out when its national id (RPPS, ADELI) or one of
+ * its MSSanté addresses is listed already, in @store or earlier in
+ * @entries. What is listed first wins: the offline results, which the rest
+ * of Cachet shows, before the online ones.
+ *
+ * Returns: how many entries were appended
+ */
+guint
+cachet_directory_entries_append_new (GListStore *store,
+                                     GListModel *entries)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint appended = 0;
+
+  g_return_val_if_fail (G_IS_LIST_STORE (store), 0);
+  g_return_val_if_fail (G_IS_LIST_MODEL (entries), 0);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(CachetDirectoryEntry) entry = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      add_keys (seen, entry);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(CachetDirectoryEntry) entry = g_list_model_get_item (entries, i);
+
+      if (has_key (seen, entry))
+        continue;
+      add_keys (seen, entry);
+      g_list_store_append (store, entry);
+      appended++;
+    }
+  return appended;
 }

@@ -26,6 +26,8 @@ G_DECLARE_FINAL_TYPE (CachetDirectoryEntry, cachet_directory_entry, CACHET, DIRE
  * @specialty: the specialty (savoir-faire), or "".
  * @national_id: the national identifier (8 + RPPS, or 0 + ADELI) of a
  *   person, or "".
+ * @is_online: whether the entry was found in the Annuaire Santé online
+ *   rather than in the extract kept on this computer.
  *
  * What the directory says of a person or a structure. Every string is set.
  */
@@ -38,6 +40,7 @@ typedef struct
   const char *profession;
   const char *specialty;
   const char *national_id;
+  gboolean    is_online;
 } CachetDirectoryEntryDetails;
 
 CachetDirectoryEntry *cachet_directory_entry_new             (const CachetDirectoryEntryDetails *details);
@@ -52,5 +55,9 @@ const char           *cachet_directory_entry_get_profession  (CachetDirectoryEnt
 const char           *cachet_directory_entry_get_specialty   (CachetDirectoryEntry              *self);
 const char           *cachet_directory_entry_get_national_id (CachetDirectoryEntry              *self);
 GListModel           *cachet_directory_entry_get_mailboxes   (CachetDirectoryEntry              *self);
+gboolean              cachet_directory_entry_is_online       (CachetDirectoryEntry              *self);
+
+guint                 cachet_directory_entries_append_new    (GListStore                        *store,
+                                                              GListModel                        *entries);
 
 G_END_DECLS

@@ -27,6 +27,10 @@ G_BEGIN_DECLS
  * @CACHET_DIRECTORY_ERROR_TOO_LARGE: the extract is beyond the size Cachet
  *   accepts.
  * @CACHET_DIRECTORY_ERROR_INVALID_QUERY: the query is empty or too long.
+ * @CACHET_DIRECTORY_ERROR_NO_API_KEY: no API key for the Annuaire Santé
+ *   online is kept: the user gets one from the ANS portal and gives it.
+ * @CACHET_DIRECTORY_ERROR_API_KEY_REFUSED: the Annuaire Santé online
+ *   refused the API key: the user checks it or gets a new one.
  *
  * Errors of the Annuaire Santé directory. File system failures keep their
  * #G_IO_ERROR; cancellation gives %G_IO_ERROR_CANCELLED.
@@ -39,6 +43,8 @@ typedef enum
   CACHET_DIRECTORY_ERROR_TRUNCATED,
   CACHET_DIRECTORY_ERROR_TOO_LARGE,
   CACHET_DIRECTORY_ERROR_INVALID_QUERY,
+  CACHET_DIRECTORY_ERROR_NO_API_KEY,
+  CACHET_DIRECTORY_ERROR_API_KEY_REFUSED,
 } CachetDirectoryError;
 
 GQuark cachet_directory_error_quark (void);

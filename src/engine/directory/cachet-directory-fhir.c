@@ -376,6 +376,7 @@ add_practitioner (Results    *results,
     .profession = "",
     .specialty = "",
     .national_id = "",
+    .is_online = TRUE,
   };
 
   if (g_hash_table_contains (results->practitioners, reference))
@@ -454,6 +455,7 @@ add_organisation (Results    *results,
     .profession = "",
     .specialty = "",
     .national_id = "",
+    .is_online = TRUE,
   };
   CachetDirectoryMailboxPlace place = {
     .organisation = details.last_name,
@@ -554,7 +556,7 @@ check_status (SoupMessage  *message,
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     return TRUE;
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
-    g_set_error (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_FAILED,
+    g_set_error (error, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_API_KEY_REFUSED,
                  _("The Annuaire Santé refused the API key (%u %s): check it, or get a new one from "
                    "the ANS portal (portal.api.esante.gouv.fr)."),
                  status, soup_message_get_reason_phrase (message));
@@ -817,7 +819,7 @@ start_search (GTask *owned_task)
 
   if (data->api_key == NULL || data->api_key[0] == '\0')
     {
-      g_task_return_new_error (task, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_FAILED,
+      g_task_return_new_error (task, CACHET_DIRECTORY_ERROR, CACHET_DIRECTORY_ERROR_NO_API_KEY,
                                _("No API key for the Annuaire Santé: get one from the ANS portal "
                                  "(portal.api.esante.gouv.fr) and give it with "
                                  "“cachet-cli directory search --online --api-key-stdin”."));
@@ -914,8 +916,6 @@ typedef struct
 {
   GListStore           *store;
   CachetDirectoryQuery *query;
-  /* National ids and mailbox addresses (lower case) already in @store. */
-  GHashTable           *seen;
 } MergeData;
 
 static void
@@ -923,54 +923,7 @@ merge_data_free (MergeData *data)
 {
   g_object_unref (data->store);
   cachet_directory_query_free (data->query);
-  g_hash_table_unref (data->seen);
   g_free (data);
-}
-
-/* Whether the entry is in the store already: the same person (national
- * id), or any of its addresses. */
-static gboolean
-merge_is_duplicate (MergeData            *data,
-                    CachetDirectoryEntry *entry)
-{
-  GListModel *mailboxes = cachet_directory_entry_get_mailboxes (entry);
-  const char *national_id = cachet_directory_entry_get_national_id (entry);
-
-  if (national_id[0] != '\0' && g_hash_table_contains (data->seen, national_id))
-    return TRUE;
-  for (guint i = 0; i < g_list_model_get_n_items (mailboxes); i++)
-    {
-      g_autoptr(CachetDirectoryMailbox) mailbox = g_list_model_get_item (mailboxes, i);
-      g_autofree char *address = g_ascii_strdown (cachet_directory_mailbox_get_address (mailbox), -1);
-
-      if (g_hash_table_contains (data->seen, address))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-merge_append (MergeData  *data,
-              GListModel *entries)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
-    {
-      g_autoptr(CachetDirectoryEntry) entry = g_list_model_get_item (entries, i);
-      GListModel *mailboxes = cachet_directory_entry_get_mailboxes (entry);
-      const char *national_id = cachet_directory_entry_get_national_id (entry);
-
-      if (merge_is_duplicate (data, entry))
-        continue;
-      if (national_id[0] != '\0')
-        g_hash_table_add (data->seen, g_strdup (national_id));
-      for (guint j = 0; j < g_list_model_get_n_items (mailboxes); j++)
-        {
-          g_autoptr(CachetDirectoryMailbox) mailbox = g_list_model_get_item (mailboxes, j);
-
-          g_hash_table_add (data->seen, g_ascii_strdown (cachet_directory_mailbox_get_address (mailbox), -1));
-        }
-      g_list_store_append (data->store, entry);
-    }
 }
 
 static void
@@ -979,6 +932,7 @@ merge_online_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  MergeData *data = g_task_get_task_data (task);
   g_autoptr(GListModel) online = NULL;
   GError *error = NULL;
 
@@ -987,7 +941,7 @@ merge_online_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  merge_append (g_task_get_task_data (task), online);
+  cachet_directory_entries_append_new (data->store, online);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1017,6 +971,7 @@ merge_offline_cb (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  MergeData *data = g_task_get_task_data (task);
   g_autoptr(GListModel) offline = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -1028,7 +983,7 @@ merge_offline_cb (GObject      *source,
       return;
     }
   if (offline != NULL)
-    merge_append (g_task_get_task_data (task), offline);
+    cachet_directory_entries_append_new (data->store, offline);
   merge_start_online (g_steal_pointer (&task));
 }
 
@@ -1071,7 +1026,6 @@ cachet_directory_fhir_search_merged (CachetDirectoryFhir        *self,
   data = g_new0 (MergeData, 1);
   data->store = g_list_store_new (CACHET_TYPE_DIRECTORY_ENTRY);
   data->query = cachet_directory_query_copy (query);
-  data->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) merge_data_free);
 
   if (directory != NULL)

@@ -142,3 +142,55 @@ cachet_lab_charset_decode (GBytes      *bytes,
 
   return text;
 }
+
+/**
+ * cachet_lab_charset_list_known:
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the charsets French
+ *   labs write in, the ones detection chooses from and a user is offered
+ *   when it chose wrong
+ */
+const char * const *
+cachet_lab_charset_list_known (void)
+{
+  static const char * const known[] = {
+    CACHET_LAB_CHARSET_UTF8,
+    CACHET_LAB_CHARSET_LATIN1,
+    CACHET_LAB_CHARSET_WINDOWS_1252,
+    CACHET_LAB_CHARSET_MAC_ROMAN,
+    NULL,
+  };
+
+  return known;
+}
+
+/**
+ * cachet_lab_charset_get_label:
+ * @charset: a charset name, in any case
+ *
+ * Returns: (transfer none): the name people know @charset by (“Mac Roman”
+ *   rather than iconv's “MACINTOSH”); @charset itself for another one
+ */
+const char *
+cachet_lab_charset_get_label (const char *charset)
+{
+  static const struct
+  {
+    const char *charset;
+    const char *label;
+  } labels[] = {
+    { CACHET_LAB_CHARSET_UTF8, "UTF-8" },
+    { CACHET_LAB_CHARSET_LATIN1, "ISO-8859-1" },
+    { CACHET_LAB_CHARSET_WINDOWS_1252, "Windows-1252" },
+    { CACHET_LAB_CHARSET_MAC_ROMAN, "Mac Roman" },
+  };
+
+  g_return_val_if_fail (charset != NULL, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      if (g_ascii_strcasecmp (charset, labels[i].charset) == 0)
+        return labels[i].label;
+    }
+  return charset;
+}

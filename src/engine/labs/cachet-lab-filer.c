@@ -25,10 +25,15 @@
  * nothing and filing nothing twice:
  *
  *   <archive>/_originals/<hash>-<name>       every file received, unchanged
- *   <archive>/<NOM Prénom (date)>/<date>_<lab>_<id>.html|.pdf|.<ext>
+ *   <archive>/<NOM Prénom (date)>/[<YYYY>/]<date>_<lab>_<id>.html|.pdf|.<ext>
  *   <archive>/_unconfirmed/<NOM Prénom (date)>/…   waiting for the user
  *   <archive>/_unrecognised/<hash>-<name>, + .reason.txt
- *   <inbox>/<hash>-<name>                     for the practice software
+ *   <inbox>/[<YYYY-MM-DD>/]<hash>-<name>      for the practice software
+ *
+ * The parts in brackets, and whether an HTML page is written beside a PDF,
+ * follow the layout (CachetLabLayout). Nothing else depends on it: the
+ * journal records each path written and the patient's folder itself, and
+ * finds duplicates by content and business key.
  *
  * Every write goes to a temporary file that is synced, then renamed without
  * replacing anything, then the directory is synced. Names are deterministic
@@ -54,6 +59,9 @@ struct _CachetLabFiler
   GMutex lock;
   char *archive_dir;
   char *inbox_dir;
+  /* A CachetLabLayout, atomic: setting it must not wait for an import,
+   * which reads it once, when it starts. */
+  gint layout;
   /* Folders already rid of a killed import's temporary files: listing a
    * folder of thousands of originals before each write made importing
    * many files quadratic. */
@@ -587,6 +595,28 @@ cachet_lab_filer_get_archive_dir (CachetLabFiler *self)
   return self->archive_dir;
 }
 
+CachetLabLayout
+cachet_lab_filer_get_layout (CachetLabFiler *self)
+{
+  g_return_val_if_fail (CACHET_IS_LAB_FILER (self), CACHET_LAB_LAYOUT_DEFAULT);
+  return (CachetLabLayout) g_atomic_int_get (&self->layout);
+}
+
+/**
+ * cachet_lab_filer_set_layout:
+ * @layout: how to lay out the files of the next filings
+ *
+ * Applies from the next import or confirmation on; an import running in
+ * another thread finishes with the layout it started with.
+ */
+void
+cachet_lab_filer_set_layout (CachetLabFiler  *self,
+                             CachetLabLayout  layout)
+{
+  g_return_if_fail (CACHET_IS_LAB_FILER (self));
+  g_atomic_int_set (&self->layout, (gint) layout);
+}
+
 /* The first column of the first row; NULL when there is none. */
 static char *
 query_text (CachetLabFiler  *self,
@@ -680,6 +710,75 @@ cachet_lab_filer_set_sender_charset (CachetLabFiler  *self,
   return TRUE;
 }
 
+typedef struct
+{
+  char *sender;
+  char *charset;
+} SenderCharsetData;
+
+static void
+sender_charset_data_free (SenderCharsetData *data)
+{
+  g_free (data->sender);
+  g_free (data->charset);
+  g_free (data);
+}
+
+static void
+set_sender_charset_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  SenderCharsetData *data = task_data;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (cachet_lab_filer_set_sender_charset (source_object, data->sender, data->charset, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * cachet_lab_filer_set_sender_charset_async:
+ *
+ * Sets the override in a worker: an import holding the journal makes
+ * cachet_lab_filer_set_sender_charset() wait for it.
+ */
+void
+cachet_lab_filer_set_sender_charset_async (CachetLabFiler      *self,
+                                           const char          *sender,
+                                           const char          *charset,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SenderCharsetData *data;
+
+  g_return_if_fail (CACHET_IS_LAB_FILER (self));
+  g_return_if_fail (sender != NULL);
+
+  data = g_new0 (SenderCharsetData, 1);
+  data->sender = g_strdup (sender);
+  data->charset = g_strdup (charset);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cachet_lab_filer_set_sender_charset_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) sender_charset_data_free);
+  g_task_run_in_thread (task, set_sender_charset_thread);
+}
+
+gboolean
+cachet_lab_filer_set_sender_charset_finish (CachetLabFiler  *self,
+                                            GAsyncResult    *result,
+                                            GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * cachet_lab_filer_dup_sender_charsets:
  *
@@ -748,14 +847,15 @@ cachet_lab_filer_lookup_entry_charset (CachetLabFiler  *self,
 
 typedef struct
 {
-  const char *file_name;
-  const char *format;
-  const char *hash;
-  const char *stem;
-  const char *extension;
-  const char *sender;
-  gint64      file_id;
-  gint64      imported_at;
+  const char      *file_name;
+  const char      *format;
+  const char      *hash;
+  const char      *stem;
+  const char      *extension;
+  const char      *sender;
+  gint64           file_id;
+  gint64           imported_at;
+  CachetLabLayout  layout;
 } ImportFile;
 
 static CachetLabJournalEntry *
@@ -801,6 +901,7 @@ record_report (CachetLabFiler              *self,
   recorded.candidate_id = candidate_id;
   recorded.file_name = file->file_name;
   recorded.format = file->format;
+  recorded.sender = file->sender;
   recorded.imported_at = file->imported_at;
   return cachet_lab_journal_entry_new (&recorded);
 }
@@ -932,8 +1033,27 @@ find_previous_version (CachetLabFiler   *self,
   return 0;
 }
 
+/* Where the files of a report dated @date go in the patient's @folder.
+ * Undated reports stay in @folder itself: no year to sort them by. */
+static char *
+report_dir_for (CachetLabLayout  layout,
+                const char      *folder,
+                const char      *date)
+{
+  if ((layout & CACHET_LAB_LAYOUT_BY_YEAR) != 0 && date != NULL && strlen (date) >= 4
+      && g_ascii_isdigit (date[0]) && g_ascii_isdigit (date[1])
+      && g_ascii_isdigit (date[2]) && g_ascii_isdigit (date[3]))
+    {
+      g_autofree char *year = g_strndup (date, 4);
+
+      return g_build_filename (folder, year, NULL);
+    }
+  return g_strdup (folder);
+}
+
 /* Writes the report's page, its PDF and (for a file of one report) the
- * original into @folder. Returns the paths written, page first. */
+ * original into @folder, or its year's sub-folder. Returns the paths
+ * written, the page first when there is one. */
 static GStrv
 write_report_files (CachetLabFiler   *self,
                     CachetLabReport  *report,
@@ -944,23 +1064,28 @@ write_report_files (CachetLabFiler   *self,
 {
   const char *sampling = cachet_lab_report_get_sampling_date (report);
   const char *date = sampling != NULL ? sampling : cachet_lab_report_get_report_date (report);
+  g_autofree char *dir = report_dir_for (file->layout, folder, date);
   g_autofree char *day = date != NULL ? g_strndup (date, 10) : g_strdup ("undated");
   g_autofree char *lab = safe_component (cachet_lab_report_get_lab (report), "lab");
   g_autofree char *short_hash = g_strndup (file->hash, HASH_PREFIX_CHARS);
   g_autofree char *id = safe_component (cachet_lab_report_get_report_id (report), short_hash);
   g_autofree char *stem = g_strdup_printf ("%s_%s_%s", day, lab, id);
-  g_autofree char *html = cachet_lab_render_html (report);
-  g_autoptr(GBytes) html_bytes = g_bytes_new (html, strlen (html));
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   GBytes *pdf = cachet_lab_report_get_pdf (report);
   char *path;
 
-  if ((path = write_unique (self, folder, stem, "html", html_bytes, error)) == NULL)
-    return NULL;
-  g_ptr_array_add (paths, path);
+  if (pdf == NULL || (file->layout & CACHET_LAB_LAYOUT_HTML_ONLY_WITHOUT_PDF) == 0)
+    {
+      g_autofree char *html = cachet_lab_render_html (report);
+      g_autoptr(GBytes) html_bytes = g_bytes_new (html, strlen (html));
+
+      if ((path = write_unique (self, dir, stem, "html", html_bytes, error)) == NULL)
+        return NULL;
+      g_ptr_array_add (paths, path);
+    }
   if (pdf != NULL)
     {
-      if ((path = write_unique (self, folder, stem, "pdf", pdf, error)) == NULL)
+      if ((path = write_unique (self, dir, stem, "pdf", pdf, error)) == NULL)
         return NULL;
       g_ptr_array_add (paths, path);
     }
@@ -968,7 +1093,7 @@ write_report_files (CachetLabFiler   *self,
    * it would show one patient's results in another's. */
   if (single_report)
     {
-      if ((path = write_unique (self, folder, stem, file->extension, cachet_lab_report_get_original (report), error)) == NULL)
+      if ((path = write_unique (self, dir, stem, file->extension, cachet_lab_report_get_original (report), error)) == NULL)
         return NULL;
       g_ptr_array_add (paths, path);
     }
@@ -1057,6 +1182,20 @@ file_report (CachetLabFiler    *self,
   return record_report (self, file, &fields, business_key, digest, patient_id, candidate_id, error);
 }
 
+static char *
+inbox_dir_for (CachetLabFiler   *self,
+               const ImportFile *file)
+{
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *day = NULL;
+
+  if ((file->layout & CACHET_LAB_LAYOUT_INBOX_BY_DAY) == 0)
+    return g_strdup (self->inbox_dir);
+  time = g_date_time_new_from_unix_local (file->imported_at);
+  day = g_date_time_format (time, "%Y-%m-%d");
+  return g_build_filename (self->inbox_dir, day, NULL);
+}
+
 static GPtrArray *
 import_parsed (CachetLabFiler  *self,
                ImportFile      *file,
@@ -1093,7 +1232,8 @@ import_parsed (CachetLabFiler  *self,
   /* The practice software gets each new file once, as it came. */
   if (any_new && self->inbox_dir != NULL)
     {
-      g_autofree char *inbox_path = write_unique (self, self->inbox_dir, file->stem, file->extension, bytes, error);
+      g_autofree char *inbox = inbox_dir_for (self, file);
+      g_autofree char *inbox_path = write_unique (self, inbox, file->stem, file->extension, bytes, error);
 
       if (inbox_path == NULL)
         return NULL;
@@ -1147,6 +1287,7 @@ import_locked (CachetLabFiler  *self,
     .extension = extension_for (file_name, format),
     .sender = lower_sender,
     .imported_at = g_get_real_time () / G_USEC_PER_SEC,
+    .layout = cachet_lab_filer_get_layout (self),
   };
   gint64 known;
 
@@ -1183,6 +1324,7 @@ import_locked (CachetLabFiler  *self,
         .status = CACHET_LAB_ENTRY_STATUS_DUPLICATE,
         .file_name = file.file_name,
         .format = file.format,
+        .sender = file.sender,
         .related_id = known,
         .imported_at = file.imported_at,
       };
@@ -1327,14 +1469,15 @@ confirm_locked (CachetLabFiler  *self,
                 gint64           patient_id,
                 GError         **error)
 {
-  g_autoptr(sqlite3_stmt) query = prepare (self, "SELECT status, patient_name, report_files FROM reports WHERE id = ?1",
-                                           error);
+  g_autoptr(sqlite3_stmt) query = prepare (self, "SELECT status, patient_name, report_files, report_date FROM reports"
+                                                 " WHERE id = ?1", error);
   g_autoptr(sqlite3_stmt) update = NULL;
   g_autoptr(GPtrArray) moved = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) files = NULL;
   g_autofree char *name = NULL;
   g_autofree char *folder_name = NULL;
   g_autofree char *folder = NULL;
+  g_autofree char *dir = NULL;
   g_autofree char *joined = NULL;
 
   if (query == NULL)
@@ -1372,6 +1515,8 @@ confirm_locked (CachetLabFiler  *self,
     }
   folder_name = safe_component (name, _("Unknown patient"));
   folder = g_build_filename (self->archive_dir, folder_name, NULL);
+  /* Confirming files the report now: the layout of now applies. */
+  dir = report_dir_for (cachet_lab_filer_get_layout (self), folder, (const char *) sqlite3_column_text (query, 3));
 
   for (guint i = 0; files[i] != NULL; i++)
     {
@@ -1395,7 +1540,7 @@ confirm_locked (CachetLabFiler  *self,
       dot = strrchr (base, '.');
       if (dot != NULL)
         *dot = '\0';
-      if ((path = write_unique (self, folder, base, dot != NULL ? dot + 1 : "bin", bytes, error)) == NULL)
+      if ((path = write_unique (self, dir, base, dot != NULL ? dot + 1 : "bin", bytes, error)) == NULL)
         return FALSE;
       g_ptr_array_add (moved, path);
     }
@@ -1532,8 +1677,8 @@ cachet_lab_filer_list_entries (CachetLabFiler  *self,
   locker = g_mutex_locker_new (&self->lock);
   query = prepare (self,
                    "SELECT r.id, r.status, f.name, f.format, r.patient_name, r.lab, r.report_id, r.report_date,"
-                   " r.folder, r.original_path, r.reason, r.related_id, f.imported_at, r.candidate_id, r.report_files"
-                   " FROM reports r JOIN files f ON r.file_id = f.id ORDER BY r.id", error);
+                   " r.folder, r.original_path, r.reason, r.related_id, f.imported_at, r.candidate_id, r.report_files,"
+                   " f.sender FROM reports r JOIN files f ON r.file_id = f.id ORDER BY r.id", error);
   if (query == NULL)
     return NULL;
   while ((rc = sqlite3_step (query)) == SQLITE_ROW)
@@ -1545,6 +1690,7 @@ cachet_lab_filer_list_entries (CachetLabFiler  *self,
         .id = sqlite3_column_int64 (query, 0),
         .file_name = (const char *) sqlite3_column_text (query, 2),
         .format = (const char *) sqlite3_column_text (query, 3),
+        .sender = (const char *) sqlite3_column_text (query, 15),
         .patient = (const char *) sqlite3_column_text (query, 4),
         .lab = (const char *) sqlite3_column_text (query, 5),
         .report_id = (const char *) sqlite3_column_text (query, 6),

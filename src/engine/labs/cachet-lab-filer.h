@@ -12,6 +12,31 @@
 
 G_BEGIN_DECLS
 
+/**
+ * CachetLabLayout:
+ * @CACHET_LAB_LAYOUT_DEFAULT: `<archive>/<patient>/<files>`, an HTML page
+ *   beside every report, every file straight in the practice software's
+ *   inbox folder, where most practice software polls
+ * @CACHET_LAB_LAYOUT_BY_YEAR: one sub-folder per year of sampling in each
+ *   patient's folder, `<archive>/<patient>/<YYYY>/<files>`, for patients
+ *   with many results
+ * @CACHET_LAB_LAYOUT_HTML_ONLY_WITHOUT_PDF: the HTML page only for reports
+ *   the lab sent without a PDF, for which it is the one readable copy
+ * @CACHET_LAB_LAYOUT_INBOX_BY_DAY: one sub-folder per day of import in the
+ *   practice software's inbox, `<inbox>/<YYYY-MM-DD>/<file>`
+ *
+ * How the filer lays out what it writes. A layout applies to the filings
+ * made while it is set; the journal keeps where each file went, so results
+ * filed under another layout stay where they are and are still found.
+ */
+typedef enum
+{
+  CACHET_LAB_LAYOUT_DEFAULT               = 0,
+  CACHET_LAB_LAYOUT_BY_YEAR               = 1 << 0,
+  CACHET_LAB_LAYOUT_HTML_ONLY_WITHOUT_PDF = 1 << 1,
+  CACHET_LAB_LAYOUT_INBOX_BY_DAY          = 1 << 2,
+} CachetLabLayout;
+
 #define CACHET_TYPE_LAB_FILER (cachet_lab_filer_get_type ())
 
 G_DECLARE_FINAL_TYPE (CachetLabFiler, cachet_lab_filer, CACHET, LAB_FILER, GObject)
@@ -23,10 +48,22 @@ CachetLabFiler *cachet_lab_filer_new                   (const char           *jo
 char           *cachet_lab_filer_dup_default_journal   (void);
 char           *cachet_lab_filer_dup_default_archive   (void);
 const char     *cachet_lab_filer_get_archive_dir       (CachetLabFiler       *self);
+CachetLabLayout cachet_lab_filer_get_layout            (CachetLabFiler       *self);
+void            cachet_lab_filer_set_layout            (CachetLabFiler       *self,
+                                                        CachetLabLayout       layout);
 gboolean        cachet_lab_filer_set_sender_charset    (CachetLabFiler       *self,
                                                         const char           *sender,
                                                         const char           *charset,
                                                         GError              **error);
+void            cachet_lab_filer_set_sender_charset_async  (CachetLabFiler       *self,
+                                                            const char           *sender,
+                                                            const char           *charset,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean        cachet_lab_filer_set_sender_charset_finish (CachetLabFiler       *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
 GHashTable     *cachet_lab_filer_dup_sender_charsets   (CachetLabFiler       *self,
                                                         GError              **error);
 gboolean        cachet_lab_filer_lookup_entry_charset  (CachetLabFiler       *self,

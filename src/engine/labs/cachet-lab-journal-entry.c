@@ -18,6 +18,7 @@ struct _CachetLabJournalEntry
   CachetLabEntryStatus status;
   char *file_name;
   char *format;
+  char *sender;
   char *patient;
   char *lab;
   char *report_id;
@@ -48,6 +49,7 @@ cachet_lab_journal_entry_finalize (GObject *object)
 
   g_clear_pointer (&self->file_name, g_free);
   g_clear_pointer (&self->format, g_free);
+  g_clear_pointer (&self->sender, g_free);
   g_clear_pointer (&self->patient, g_free);
   g_clear_pointer (&self->lab, g_free);
   g_clear_pointer (&self->report_id, g_free);
@@ -83,6 +85,7 @@ cachet_lab_journal_entry_new (const CachetLabEntryFields *fields)
   self->status = fields->status;
   self->file_name = g_strdup (fields->file_name);
   self->format = g_strdup (fields->format);
+  self->sender = g_strdup (fields->sender);
   self->patient = g_strdup (fields->patient);
   self->lab = g_strdup (fields->lab);
   self->report_id = g_strdup (fields->report_id);
@@ -129,6 +132,19 @@ cachet_lab_journal_entry_get_format (CachetLabJournalEntry *self)
 {
   g_return_val_if_fail (CACHET_IS_LAB_JOURNAL_ENTRY (self), NULL);
   return self->format;
+}
+
+/**
+ * cachet_lab_journal_entry_get_sender:
+ *
+ * Returns: (nullable): the address the file came from, in lower case, as
+ *   charset overrides are kept; %NULL for a file imported by hand
+ */
+const char *
+cachet_lab_journal_entry_get_sender (CachetLabJournalEntry *self)
+{
+  g_return_val_if_fail (CACHET_IS_LAB_JOURNAL_ENTRY (self), NULL);
+  return self->sender;
 }
 
 const char *

@@ -41,6 +41,7 @@ typedef struct
   CachetLabEntryStatus  status;
   const char           *file_name;
   const char           *format;
+  const char           *sender;
   const char           *patient;
   const char           *lab;
   const char           *report_id;
@@ -63,6 +64,7 @@ gint64                 cachet_lab_journal_entry_get_id            (CachetLabJour
 CachetLabEntryStatus   cachet_lab_journal_entry_get_status        (CachetLabJournalEntry      *self);
 const char            *cachet_lab_journal_entry_get_file_name     (CachetLabJournalEntry      *self);
 const char            *cachet_lab_journal_entry_get_format        (CachetLabJournalEntry      *self);
+const char            *cachet_lab_journal_entry_get_sender        (CachetLabJournalEntry      *self);
 const char            *cachet_lab_journal_entry_get_patient       (CachetLabJournalEntry      *self);
 const char            *cachet_lab_journal_entry_get_lab           (CachetLabJournalEntry      *self);
 const char            *cachet_lab_journal_entry_get_report_id     (CachetLabJournalEntry      *self);

@@ -38,12 +38,14 @@
 
 struct _CachetLabMailImport
 {
-  GObject      parent_instance;
+  GObject          parent_instance;
 
-  CachetStore *store;
-  char        *journal_path;
-  char        *archive_dir;
-  char        *inbox_dir;
+  CachetStore     *store;
+  char            *journal_path;
+  char            *archive_dir;
+  char            *inbox_dir;
+  /* Set before a run, read by the run's thread. */
+  CachetLabLayout  layout;
 };
 
 G_DEFINE_FINAL_TYPE (CachetLabMailImport, cachet_lab_mail_import, G_TYPE_OBJECT)
@@ -80,6 +82,20 @@ cachet_lab_mail_import_new (CachetStore *store,
   self->archive_dir = archive_dir != NULL ? g_strdup (archive_dir) : cachet_lab_filer_dup_default_archive ();
   self->inbox_dir = g_strdup (inbox_dir);
   return self;
+}
+
+/**
+ * cachet_lab_mail_import_set_layout:
+ * @layout: how the filer lays out what it writes
+ *
+ * Applies to the runs started after the call.
+ */
+void
+cachet_lab_mail_import_set_layout (CachetLabMailImport *self,
+                                   CachetLabLayout      layout)
+{
+  g_return_if_fail (CACHET_IS_LAB_MAIL_IMPORT (self));
+  self->layout = layout;
 }
 
 static char *
@@ -276,6 +292,7 @@ import_folder (CachetLabMailImport  *self,
   filer = cachet_lab_filer_new (self->journal_path, self->archive_dir, self->inbox_dir, error);
   if (filer == NULL)
     return FALSE;
+  cachet_lab_filer_set_layout (filer, self->layout);
   for (guint i = 0; i < uids->len && local_error == NULL; i++)
     {
       guint32 uid = g_array_index (uids, guint32, i);

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "cachet-lab-filer.h"
 #include "cachet-store.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,8 @@ CachetLabMailImport *cachet_lab_mail_import_new        (CachetStore          *st
                                                         const char           *journal_path,
                                                         const char           *archive_dir,
                                                         const char           *inbox_dir);
+void                 cachet_lab_mail_import_set_layout (CachetLabMailImport  *self,
+                                                        CachetLabLayout       layout);
 GPtrArray           *cachet_lab_mail_import_run        (CachetLabMailImport  *self,
                                                         const char           *folder,
                                                         CachetLabMailReport  *report,

@@ -1,0 +1,17 @@
+/* cachet-lab-settings.h
+ *
+ * Copyright 2026 The Cachet developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cachet-lab-filer.h"
+
+G_BEGIN_DECLS
+
+CachetLabLayout cachet_lab_settings_get_layout (GSettings *settings);
+
+G_END_DECLS
