@@ -15,6 +15,7 @@
 #include "cachet-mime.h"
 #include "cachet-security-banner.h"
 #include "cachet-security-details-dialog.h"
+#include "cachet-smime.h"
 #include "cachet-test-utils.h"
 #include "cachet-window.h"
 #include "smime-test-pki.h"
@@ -31,9 +32,8 @@ iterate (void)
     ;
 }
 
-/* alice@example.org's certificate, issued by the test PKI. */
 static CachetCertificate *
-load_alice (const SmimeTestPki *pki)
+load_certificate (const char *path)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *pem = NULL;
@@ -41,12 +41,19 @@ load_alice (const SmimeTestPki *pki)
   g_autoptr(GPtrArray) certificates = NULL;
   gsize size;
 
-  g_file_get_contents (pki->alice_cert, &pem, &size, &error);
+  g_file_get_contents (path, &pem, &size, &error);
   g_assert_no_error (error);
   data = g_bytes_new (pem, size);
   certificates = cachet_certificates_from_data (data, &error);
   g_assert_no_error (error);
   return g_object_ref (g_ptr_array_index (certificates, 0));
+}
+
+/* alice@example.org's certificate, issued by the test PKI. */
+static CachetCertificate *
+load_alice (const SmimeTestPki *pki)
+{
+  return load_certificate (pki->alice_cert);
 }
 
 /* Whether @widget carries @style_class (%NULL: none) and no other verdict
@@ -356,6 +363,110 @@ store_mail (const SmimeTestPki *pki)
     }
 }
 
+/* The report on Alice's signed mail, with the test root trusted or not. */
+static CachetSecurityReport *
+verify_alice_mail (const SmimeTestPki *pki,
+                   gboolean            trust_root)
+{
+  g_autofree char *mail = alice_signed_mail (pki);
+  g_autoptr(GBytes) raw = g_bytes_new (mail, strlen (mail));
+  g_autofree char *directory = g_dir_make_tmp ("details-store-XXXXXX", NULL);
+  g_autoptr(CachetCertificateStore) store = cachet_certificate_store_new (directory);
+  g_autoptr(GMimeMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  CachetSecurityReport *report;
+
+  cachet_certificate_store_set_use_system_anchors (store, FALSE);
+  if (trust_root)
+    {
+      G_GNUC_UNUSED g_autoptr(GPtrArray) anchors = cachet_certificate_store_trust_file (store, pki->ca, &error);
+
+      g_assert_no_error (error);
+    }
+  message = cachet_mime_parse_message (raw, &error);
+  g_assert_no_error (error);
+  report = cachet_smime_verify_message (message, store, &error);
+  g_assert_no_error (error);
+  return report;
+}
+
+/* The row of the chain group for @certificate: its subject, its role, its
+ * issuer and its validity, one a line. */
+static char *
+chain_row (const char *path,
+           const char *role)
+{
+  g_autoptr(CachetCertificate) certificate = load_certificate (path);
+  g_autoptr(GDateTime) not_before = g_date_time_to_local (cachet_certificate_get_not_before (certificate));
+  g_autoptr(GDateTime) not_after = g_date_time_to_local (cachet_certificate_get_not_after (certificate));
+  g_autofree char *from = g_date_time_format (not_before, "%x");
+  g_autofree char *to = g_date_time_format (not_after, "%x");
+
+  return g_strdup_printf ("%s: %s\nIssued by %s\nValid from %s to %s\n", cachet_certificate_get_subject (certificate),
+                          role, cachet_certificate_get_issuer (certificate), from, to);
+}
+
+/* "Details" lists the certification path verification built, signer first,
+ * and says whether it ends at an authority the user trusts. */
+static void
+test_details_chain (void)
+{
+  const SmimeTestPki *pki = smime_test_pki_get ();
+  g_autoptr(CachetSecurityReport) trusted = NULL;
+  g_autoptr(CachetSecurityReport) untrusted = NULL;
+  g_autoptr(GString) trusted_rows = g_string_new (NULL);
+  g_autoptr(GString) untrusted_rows = g_string_new (NULL);
+  g_autofree char *signer = NULL;
+  g_autofree char *intermediate = NULL;
+  g_autofree char *root = NULL;
+  CachetSecurityDetailsDialog *dialog;
+  AdwPreferencesGroup *chain_group;
+  const char *at_signer;
+  const char *at_intermediate;
+
+  if (pki == NULL)
+    return;
+  signer = chain_row (pki->alice_cert, "Signer’s certificate");
+  intermediate = chain_row (pki->intermediate, "Issuing authority");
+  root = chain_row (pki->ca, "Trust anchor: an authority you trust");
+
+  trusted = verify_alice_mail (pki, TRUE);
+  g_assert_cmpint (cachet_security_report_get_verdict (trusted), ==, CACHET_SECURITY_VERDICT_VALID);
+  dialog = cachet_security_details_dialog_new (trusted);
+  chain_group = ADW_PREFERENCES_GROUP (gtk_widget_get_template_child (GTK_WIDGET (dialog),
+                                                                     CACHET_TYPE_SECURITY_DETAILS_DIALOG,
+                                                                     "chain_group"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (chain_group)));
+  g_assert_cmpstr (adw_preferences_group_get_title (chain_group), ==, "Certification Path");
+  g_assert_cmpstr (adw_preferences_group_get_description (chain_group), ==,
+                   "From the signer’s certificate to an authority you trust.");
+  collect_rows (GTK_WIDGET (chain_group), trusted_rows);
+  at_signer = strstr (trusted_rows->str, signer);
+  at_intermediate = strstr (trusted_rows->str, intermediate);
+  g_assert_nonnull (at_signer);
+  g_assert_nonnull (at_intermediate);
+  g_assert_true (at_signer == trusted_rows->str);
+  g_assert_true (at_intermediate == at_signer + strlen (signer));
+  g_assert_cmpstr (at_intermediate + strlen (intermediate), ==, root);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Without the root trusted, the path ends with the intermediate the
+   * signature carries, and says so. */
+  untrusted = verify_alice_mail (pki, FALSE);
+  g_assert_cmpint (cachet_security_report_get_verdict (untrusted), ==, CACHET_SECURITY_VERDICT_UNTRUSTED);
+  dialog = cachet_security_details_dialog_new (untrusted);
+  chain_group = ADW_PREFERENCES_GROUP (gtk_widget_get_template_child (GTK_WIDGET (dialog),
+                                                                     CACHET_TYPE_SECURITY_DETAILS_DIALOG,
+                                                                     "chain_group"));
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (chain_group),
+                            "does not lead to an authority you trust"));
+  collect_rows (GTK_WIDGET (chain_group), untrusted_rows);
+  g_assert_true (g_str_has_prefix (untrusted_rows->str, signer));
+  g_assert_cmpstr (untrusted_rows->str + strlen (signer), ==, intermediate);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  iterate ();
+}
+
 static gpointer
 window_child (CachetWindow *window,
               const char   *name)
@@ -469,6 +580,7 @@ main (int    argc,
   g_test_add_func ("/gui/security-banner/verdicts", test_banner_verdicts);
   g_test_add_func ("/gui/security-banner/sanitizes-name", test_banner_sanitizes_name);
   g_test_add_func ("/gui/security-banner/details-dialog", test_details_dialog);
+  g_test_add_func ("/gui/security-banner/details-chain", test_details_chain);
   g_test_add_func ("/gui/security-banner/window", test_window_banner);
 
   return g_test_run ();

@@ -401,6 +401,44 @@ find_entry_with_text (GtkWidget  *root,
   return found;
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+/* Clicks @button, which asks first, and answers @response. */
+static void
+click_and_answer (GtkWidget  *button,
+                  const char *response)
+{
+  AdwMessageDialog *dialog;
+
+  g_assert_null (find_message_dialog ());
+  g_signal_emit_by_name (button, "clicked");
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Remove the Certificate?");
+  /* It names whom it is about and says what is lost, and what is not. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "Messages to alice@example.org can no longer be encrypted"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "signed messages are still checked"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "remove"), ==, ADW_RESPONSE_DESTRUCTIVE);
+  /* As a click on the answer's button does: answer, then close. */
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static void
 exported_cb (GObject      *source,
              GAsyncResult *result,
@@ -425,6 +463,8 @@ test_preferences_certificates (void)
   g_autoptr(GFile) correspondent = NULL;
   g_autoptr(GFile) anchor = NULL;
   g_autoptr(GPtrArray) anchors = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GPtrArray) left = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *store_dir = NULL;
   g_autofree char *ca_pem = NULL;
@@ -488,6 +528,19 @@ test_preferences_certificates (void)
   correspondent = g_file_new_for_path (pki->alice_cert);
   cachet_certificates_page_import_file (page, correspondent);
   wait_listed (page, "correspondent_list", "alice@example.org", TRUE);
+
+  /* Removing a correspondent's certificate asks first; cancelled, it stays. */
+  remove = find_button_labelled (page, "Remove “alice@example.org”");
+  g_assert_nonnull (remove);
+  click_and_answer (remove, "cancel");
+  kept = cachet_certificate_store_list_correspondents (certificates, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 1);
+  click_and_answer (remove, "remove");
+  wait_listed (page, "correspondent_list", "alice@example.org", FALSE);
+  left = cachet_certificate_store_list_correspondents (certificates, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (left->len, ==, 0);
 
   /* An authority has no address: it is listed by its subject. */
   g_file_get_contents (pki->ca, &ca_pem, &ca_size, &error);

@@ -29,6 +29,7 @@ static const char import_summary[] = N_("Keep a correspondent’s certificate");
 static const char list_summary[] = N_("List the kept certificates and trusted authorities");
 static const char trust_summary[] = N_("Trust an authority for signed mail");
 static const char untrust_summary[] = N_("Stop trusting an authority");
+static const char remove_summary[] = N_("Forget a correspondent’s certificate");
 
 static GMimeMessage *
 read_message (const char  *path,
@@ -129,16 +130,16 @@ command_sign (int    argc,
   return write_message (message, out);
 }
 
+/* The members describing @certificate, in an object the caller opened. */
 static void
-add_certificate (JsonBuilder       *builder,
-                 CachetCertificate *certificate)
+add_certificate_members (JsonBuilder       *builder,
+                         CachetCertificate *certificate)
 {
   g_autofree char *not_before = g_date_time_format_iso8601 (cachet_certificate_get_not_before (certificate));
   g_autofree char *not_after = g_date_time_format_iso8601 (cachet_certificate_get_not_after (certificate));
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   const char * const *addresses = cachet_certificate_get_email_addresses (certificate);
 
-  json_builder_begin_object (builder);
   cachet_cli_add_string (builder, "fingerprint", cachet_certificate_get_fingerprint (certificate));
   cachet_cli_add_string (builder, "subject", cachet_certificate_get_subject (certificate));
   cachet_cli_add_string (builder, "issuer", cachet_certificate_get_issuer (certificate));
@@ -151,7 +152,25 @@ add_certificate (JsonBuilder       *builder,
   cachet_cli_add_string (builder, "not_after", not_after);
   json_builder_set_member_name (builder, "expired");
   json_builder_add_boolean_value (builder, cachet_certificate_is_expired (certificate, now));
+}
+
+static void
+add_certificate (JsonBuilder       *builder,
+                 CachetCertificate *certificate)
+{
+  json_builder_begin_object (builder);
+  add_certificate_members (builder, certificate);
   json_builder_end_object (builder);
+}
+
+/* Whether the certificate at @position of the report's chain is the trust
+ * anchor it ends at. */
+static gboolean
+is_chain_anchor (CachetSecurityReport *report,
+                 guint                 position)
+{
+  return cachet_security_report_is_anchored (report) &&
+         position + 1 == g_list_model_get_n_items (cachet_security_report_get_chain (report));
 }
 
 static void
@@ -162,6 +181,7 @@ print_report_json (CachetSecurityReport *report)
   GDateTime *signing_time = cachet_security_report_get_signing_time (report);
   g_autofree char *time_text = signing_time != NULL ? g_date_time_format_iso8601 (signing_time) : NULL;
   CachetSecurityVerdict verdict = cachet_security_report_get_verdict (report);
+  GListModel *chain = cachet_security_report_get_chain (report);
 
   json_builder_begin_object (builder);
   cachet_cli_add_string (builder, "verdict", cachet_security_verdict_to_string (verdict));
@@ -175,6 +195,19 @@ print_report_json (CachetSecurityReport *report)
     add_certificate (builder, cachet_security_report_get_signer (report));
   else
     json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "chain");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < g_list_model_get_n_items (chain); i++)
+    {
+      g_autoptr(CachetCertificate) certificate = g_list_model_get_item (chain, i);
+
+      json_builder_begin_object (builder);
+      add_certificate_members (builder, certificate);
+      json_builder_set_member_name (builder, "anchor");
+      json_builder_add_boolean_value (builder, is_chain_anchor (report, i));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
   json_builder_set_member_name (builder, "reasons");
   json_builder_begin_array (builder);
   for (guint i = 0; i < cachet_security_report_get_n_reasons (report); i++)
@@ -197,10 +230,19 @@ print_report_text (CachetSecurityReport *report)
 {
   CachetCertificate *signer = cachet_security_report_get_signer (report);
   GDateTime *signing_time = cachet_security_report_get_signing_time (report);
+  GListModel *chain = cachet_security_report_get_chain (report);
 
   g_print ("%s\n", cachet_security_verdict_describe (cachet_security_report_get_verdict (report)));
   if (signer != NULL)
     g_print (_("Signer: %s\n"), cachet_certificate_get_subject (signer));
+  /* The signer's own certificate is the first: its issuers follow. */
+  for (guint i = 1; i < g_list_model_get_n_items (chain); i++)
+    {
+      g_autoptr(CachetCertificate) certificate = g_list_model_get_item (chain, i);
+
+      g_print (is_chain_anchor (report, i) ? _("Issued by: %s (trusted)\n") : _("Issued by: %s\n"),
+               cachet_certificate_get_subject (certificate));
+    }
   if (signing_time != NULL)
     {
       g_autofree char *text = g_date_time_format_iso8601 (signing_time);
@@ -254,6 +296,19 @@ command_verify (int    argc,
            ? 0 : CACHET_CLI_FAILED;
 }
 
+/* One line per certificate changed: its fingerprint, then its subject. */
+static void
+print_fingerprints (GPtrArray *certificates)
+{
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      CachetCertificate *certificate = g_ptr_array_index (certificates, i);
+
+      g_print ("%s\t%s\n", cachet_certificate_get_fingerprint (certificate),
+               cachet_certificate_get_subject (certificate));
+    }
+}
+
 static int
 add_certificates (int          argc,
                   char       **argv,
@@ -279,13 +334,7 @@ add_certificates (int          argc,
                             : cachet_certificate_store_import_file (store, argv[1], &error);
   if (certificates == NULL)
     return cachet_cli_fail (error);
-  for (guint i = 0; i < certificates->len; i++)
-    {
-      CachetCertificate *certificate = g_ptr_array_index (certificates, i);
-
-      g_print ("%s\t%s\n", cachet_certificate_get_fingerprint (certificate),
-               cachet_certificate_get_subject (certificate));
-    }
+  print_fingerprints (certificates);
   return 0;
 }
 
@@ -429,6 +478,40 @@ command_untrust (int    argc,
   return 0;
 }
 
+static int
+command_remove (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FINGERPRINT|FILE"));
+  g_autoptr(CachetCertificateStore) store = cachet_certificate_store_new (NULL);
+  g_autoptr(GPtrArray) removed = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_set_summary (context, _(remove_summary));
+  g_option_context_set_description (context, _("Messages can no longer be encrypted for the correspondent "
+                                               "until their certificate is imported again, or kept again "
+                                               "from a validly signed message of theirs. Checking "
+                                               "signatures does not need it."));
+  if ((status = cachet_cli_parse_options (context, &argc, &argv)) != 0)
+    return status;
+  if (argc != 2)
+    {
+      g_printerr (_("cachet-cli: give the fingerprint of one certificate, or a certificate file\n"));
+      return CACHET_CLI_USAGE;
+    }
+
+  if (g_file_test (argv[1], G_FILE_TEST_IS_REGULAR))
+    {
+      if ((removed = cachet_certificate_store_remove_file (store, argv[1], &error)) == NULL)
+        return cachet_cli_fail (error);
+      print_fingerprints (removed);
+    }
+  else if (!cachet_certificate_store_remove_certificate (store, argv[1], &error))
+    return cachet_cli_fail (error);
+  return 0;
+}
+
 static void
 print_certificates (const char *kind,
                     GPtrArray  *certificates)
@@ -514,6 +597,7 @@ static const CachetCliCommand cert_commands[] = {
   { "list", command_list, list_summary },
   { "trust", command_trust, trust_summary },
   { "untrust", command_untrust, untrust_summary },
+  { "remove", command_remove, remove_summary },
 };
 
 int

@@ -62,12 +62,13 @@ typedef enum
   STORE_IMPORT,
   STORE_TRUST,
   STORE_REMOVE_ANCHOR,
+  STORE_REMOVE_CERTIFICATE,
 } StoreOperation;
 
 typedef struct
 {
   StoreOperation  operation;
-  /* A file path, or an anchor's fingerprint. */
+  /* A file path, or the fingerprint of the certificate to remove. */
   char           *argument;
   GPtrArray      *correspondents;
   GPtrArray      *anchors;
@@ -101,6 +102,8 @@ apply_operation (CachetCertificateStore  *store,
       return added != NULL;
     case STORE_REMOVE_ANCHOR:
       return cachet_certificate_store_remove_anchor (store, work->argument, error);
+    case STORE_REMOVE_CERTIFICATE:
+      return cachet_certificate_store_remove_certificate (store, work->argument, error);
     default:
       g_assert_not_reached ();
     }
@@ -358,11 +361,76 @@ create_certificate_row (CachetCertificate *certificate)
   return row;
 }
 
+/* A row of @certificate with a button labelled @label calling @clicked
+ * with @certificate. */
+static GtkWidget *
+create_removable_row (CachetCertificate *certificate,
+                      const char        *label,
+                      GCallback          clicked)
+{
+  GtkWidget *row = create_certificate_row (certificate);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_signal_connect_object (remove, "clicked", clicked, certificate, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+  return row;
+}
+
+static void
+remove_certificate_response_cb (AdwMessageDialog       *dialog,
+                                const char             *response,
+                                CachetCertificatesPage *self)
+{
+  CachetCertificate *certificate = g_object_get_data (G_OBJECT (dialog), "certificate");
+
+  if (g_str_equal (response, "remove"))
+    run_store_operation (self, STORE_REMOVE_CERTIFICATE, cachet_certificate_get_fingerprint (certificate));
+}
+
+/* Asks first: a certificate imported from a file the user no longer has
+ * cannot be brought back from here. */
+static void
+remove_certificate_clicked_cb (GtkButton *button,
+                               gpointer   user_data)
+{
+  CachetCertificate *certificate = user_data;
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (button), CACHET_TYPE_CERTIFICATES_PAGE);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (button));
+  g_autofree char *title = certificate_title (certificate);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Remove the Certificate?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Messages to %s can no longer be encrypted until the certificate is kept "
+                                    "again: when you open a validly signed message from them, or import the "
+                                    "certificate. Their signed messages are still checked, as each carries "
+                                    "its certificate."),
+                                  title);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "certificate", g_object_ref (certificate), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_certificate_response_cb), page, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static GtkWidget *
 create_correspondent_row (gpointer item,
                           gpointer user_data)
 {
-  return create_certificate_row (item);
+  g_autofree char *title = certificate_title (item);
+  g_autofree char *label = g_strdup_printf (_("Remove “%s”"), title);
+
+  return create_removable_row (item, label, G_CALLBACK (remove_certificate_clicked_cb));
 }
 
 static void
@@ -380,18 +448,10 @@ static GtkWidget *
 create_anchor_row (gpointer item,
                    gpointer user_data)
 {
-  GtkWidget *row = create_certificate_row (item);
-  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   g_autofree char *title = certificate_title (item);
   g_autofree char *label = g_strdup_printf (_("Stop Trusting “%s”"), title);
 
-  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (remove, "flat");
-  gtk_widget_set_tooltip_text (remove, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_anchor_clicked_cb), item, 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
-  return row;
+  return create_removable_row (item, label, G_CALLBACK (remove_anchor_clicked_cb));
 }
 
 /* Any change to an account's S/MIME settings goes to the accounts file at

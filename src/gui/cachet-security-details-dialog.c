@@ -13,9 +13,10 @@
 
 /* Everything the SecurityReport knows about a message's signature, for the
  * user who wants to know why the banner says what it says: the verdict and
- * each of its reasons, the signer's certificate, the signing time and the
- * sender it was checked against. Like the banner, it shows the report and
- * nothing of the message. */
+ * each of its reasons, the signer's certificate, the certification path
+ * from it to the authority trusted (or as far as it went), the signing time
+ * and the sender it was checked against. Like the banner, it shows the
+ * report and nothing of the message. */
 
 struct _CachetSecurityDetailsDialog
 {
@@ -27,6 +28,7 @@ struct _CachetSecurityDetailsDialog
   AdwPreferencesGroup  *verdict_group;
   AdwPreferencesGroup  *reasons_group;
   AdwPreferencesGroup  *signer_group;
+  AdwPreferencesGroup  *chain_group;
   AdwPreferencesGroup  *signature_group;
 };
 
@@ -34,7 +36,7 @@ G_DEFINE_FINAL_TYPE (CachetSecurityDetailsDialog, cachet_security_details_dialog
 
 /* A row of plain text: certificate names and reasons may hold '<' or '&',
  * which are not markup. */
-static void
+static GtkWidget *
 add_row (AdwPreferencesGroup *group,
          const char          *title,
          const char          *value)
@@ -46,6 +48,7 @@ add_row (AdwPreferencesGroup *group,
   if (value != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
   adw_preferences_group_add (group, row);
+  return row;
 }
 
 static char *
@@ -120,6 +123,67 @@ show_signer (CachetSecurityDetailsDialog *self,
   add_row (self->signer_group, _("Valid Until"), not_after);
 }
 
+static char *
+format_day (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+
+  return local != NULL ? g_date_time_format (local, "%x") : NULL;
+}
+
+/* What a certificate is in the path: the signer's, an authority between,
+ * or the anchor the user trusts (the signer's own when trusted directly). */
+static const char *
+describe_link (guint    position,
+               gboolean is_anchor)
+{
+  if (is_anchor)
+    return position == 0 ? _("Signer’s certificate, trusted directly") : _("Trust anchor: an authority you trust");
+  return position == 0 ? _("Signer’s certificate") : _("Issuing authority");
+}
+
+/* One row per certificate, signer first, each saying who issued it and
+ * when it is valid: what a user compares with what the correspondent's
+ * authority publishes. */
+static void
+show_chain (CachetSecurityDetailsDialog *self,
+            GListModel                  *chain,
+            gboolean                     anchored)
+{
+  guint n_items = g_list_model_get_n_items (chain);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(CachetCertificate) certificate = g_list_model_get_item (chain, i);
+      gboolean is_anchor = anchored && i + 1 == n_items;
+      g_autofree char *not_before = format_day (cachet_certificate_get_not_before (certificate));
+      g_autofree char *not_after = format_day (cachet_certificate_get_not_after (certificate));
+      g_autofree char *details = NULL;
+      GtkWidget *row;
+
+      /* Translators: the role of a certificate in the path (“Issuing
+       * authority”), the authority that issued it, and the first and last
+       * days it may be used, one a line. */
+      details = g_strdup_printf (_("%s\nIssued by %s\nValid from %s to %s"), describe_link (i, is_anchor),
+                                 cachet_certificate_get_issuer (certificate), not_before, not_after);
+      row = add_row (self->chain_group, cachet_certificate_get_subject (certificate), details);
+      if (is_anchor)
+        {
+          GtkWidget *icon = gtk_image_new_from_icon_name ("security-high-symbolic");
+
+          /* The subtitle says it in words; the icon only repeats it. */
+          gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+        }
+    }
+
+  adw_preferences_group_set_description (self->chain_group,
+                                         anchored ? _("From the signer’s certificate to an authority you trust.")
+                                                  : _("This path does not lead to an authority you trust: it "
+                                                      "ends with the last certificate the signature carried."));
+  gtk_widget_set_visible (GTK_WIDGET (self->chain_group), n_items > 0);
+}
+
 static void
 show_report (CachetSecurityDetailsDialog *self)
 {
@@ -139,6 +203,8 @@ show_report (CachetSecurityDetailsDialog *self)
   if (signer != NULL)
     show_signer (self, signer);
   gtk_widget_set_visible (GTK_WIDGET (self->signer_group), signer != NULL);
+
+  show_chain (self, cachet_security_report_get_chain (report), cachet_security_report_is_anchored (report));
 
   if (signing_time != NULL)
     {
@@ -197,6 +263,7 @@ cachet_security_details_dialog_class_init (CachetSecurityDetailsDialogClass *kla
   gtk_widget_class_bind_template_child (widget_class, CachetSecurityDetailsDialog, verdict_group);
   gtk_widget_class_bind_template_child (widget_class, CachetSecurityDetailsDialog, reasons_group);
   gtk_widget_class_bind_template_child (widget_class, CachetSecurityDetailsDialog, signer_group);
+  gtk_widget_class_bind_template_child (widget_class, CachetSecurityDetailsDialog, chain_group);
   gtk_widget_class_bind_template_child (widget_class, CachetSecurityDetailsDialog, signature_group);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

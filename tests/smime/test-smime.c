@@ -406,6 +406,167 @@ test_ours_verifies_openssl (void)
   g_assert_true (cachet_security_report_has_reason (tampered_report, CACHET_SECURITY_REASON_BAD_SIGNATURE));
 }
 
+static CachetCertificate *
+load_certificate (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  gsize size;
+
+  g_file_get_contents (path, &pem, &size, &error);
+  g_assert_no_error (error);
+  data = g_bytes_new (pem, size);
+  certificates = cachet_certificates_from_data (data, &error);
+  g_assert_no_error (error);
+  return g_object_ref (g_ptr_array_index (certificates, 0));
+}
+
+/* The report's chain is the certificates of the files named after
+ * @anchored, in order, and ends at an anchor if @anchored. */
+static G_GNUC_NULL_TERMINATED void
+assert_chain (CachetSecurityReport *report,
+              gboolean              anchored,
+              ...)
+{
+  GListModel *chain = cachet_security_report_get_chain (report);
+  guint n_paths = 0;
+  va_list args;
+
+  va_start (args, anchored);
+  for (const char *path = va_arg (args, const char *); path != NULL; path = va_arg (args, const char *))
+    {
+      g_autoptr(CachetCertificate) expected = load_certificate (path);
+      g_autoptr(CachetCertificate) found = g_list_model_get_item (chain, n_paths++);
+
+      g_assert_nonnull (found);
+      g_assert_cmpstr (cachet_certificate_get_fingerprint (found), ==, cachet_certificate_get_fingerprint (expected));
+    }
+  va_end (args);
+  g_assert_cmpuint (g_list_model_get_n_items (chain), ==, n_paths);
+  g_assert_true (cachet_security_report_is_anchored (report) == anchored);
+}
+
+/* The certification path verification built, signer first: through the
+ * intermediate authority the signature carries to the root the user
+ * trusts, or to the intermediate if that is what is trusted; with nothing
+ * trusted, as far as the signature goes. */
+static void
+test_chain (void)
+{
+  g_autoptr(CachetCertificateStore) trusted = NULL;
+  g_autoptr(CachetCertificateStore) untrusted = NULL;
+  g_autoptr(CachetCertificateStore) intermediate = NULL;
+  G_GNUC_UNUSED g_autoptr(GPtrArray) anchors = NULL;
+  g_autofree char *detached = NULL;
+  g_autofree char *opaque = NULL;
+  g_autoptr(CachetSecurityReport) trusted_report = NULL;
+  g_autoptr(CachetSecurityReport) untrusted_report = NULL;
+  g_autoptr(CachetSecurityReport) intermediate_report = NULL;
+  g_autoptr(CachetSecurityReport) opaque_report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!make_pki ())
+    return;
+  trusted = new_store (TRUE);
+  untrusted = new_store (FALSE);
+  intermediate = new_store (FALSE);
+  anchors = cachet_certificate_store_trust_file (intermediate, pki->intermediate, &error);
+  g_assert_no_error (error);
+
+  detached = openssl_signed_mail ("chain.eml", "alice@example.org", pki->alice_cert, pki->alice_key, FALSE);
+  trusted_report = verify_file (detached, trusted);
+  g_assert_cmpint (cachet_security_report_get_verdict (trusted_report), ==, CACHET_SECURITY_VERDICT_VALID);
+  assert_chain (trusted_report, TRUE, pki->alice_cert, pki->intermediate, pki->ca, NULL);
+
+  untrusted_report = verify_file (detached, untrusted);
+  g_assert_cmpint (cachet_security_report_get_verdict (untrusted_report), ==, CACHET_SECURITY_VERDICT_UNTRUSTED);
+  assert_chain (untrusted_report, FALSE, pki->alice_cert, pki->intermediate, NULL);
+
+  intermediate_report = verify_file (detached, intermediate);
+  assert_chain (intermediate_report, TRUE, pki->alice_cert, pki->intermediate, NULL);
+
+  /* Ours carries the chain of the PKCS #12 file. */
+  opaque = sign_with_engine ("chain-opaque.eml", CACHET_SMIME_SIGN_OPAQUE);
+  opaque_report = verify_file (opaque, trusted);
+  g_assert_cmpint (cachet_security_report_get_verdict (opaque_report), ==, CACHET_SECURITY_VERDICT_VALID);
+  assert_chain (opaque_report, TRUE, pki->alice_cert, pki->intermediate, pki->ca, NULL);
+}
+
+/* A correspondent's certificate goes by its fingerprint or by the file it
+ * came from, and nothing else does: neither an anchor, nor a file outside
+ * the correspondents'. */
+static void
+test_store_remove (void)
+{
+  g_autoptr(CachetCertificateStore) store = NULL;
+  g_autoptr(CachetCertificate) alice = NULL;
+  g_autoptr(CachetCertificate) ca = NULL;
+  G_GNUC_UNUSED g_autoptr(GPtrArray) imported = NULL;
+  G_GNUC_UNUSED g_autoptr(GPtrArray) imported_server = NULL;
+  g_autoptr(GPtrArray) still_kept = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+  g_autoptr(GPtrArray) removed_again = NULL;
+  g_autoptr(GPtrArray) not_certificates = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr(GPtrArray) anchors = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *upper = NULL;
+  g_autofree char *outside = NULL;
+  g_autofree char *not_certificate = NULL;
+
+  if (!make_pki ())
+    return;
+  store = new_store (TRUE);
+  imported = cachet_certificate_store_import_file (store, pki->alice_cert, &error);
+  g_assert_no_error (error);
+  imported_server = cachet_certificate_store_import_file (store, pki->server_cert, &error);
+  g_assert_no_error (error);
+  alice = load_certificate (pki->alice_cert);
+  ca = load_certificate (pki->ca);
+
+  g_assert_false (cachet_certificate_store_remove_certificate (store, cachet_certificate_get_fingerprint (ca),
+                                                               &error));
+  g_assert_error (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  outside = g_strconcat ("../anchors/", cachet_certificate_get_fingerprint (ca), NULL);
+  g_assert_false (cachet_certificate_store_remove_certificate (store, outside, &error));
+  g_assert_error (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  anchors = cachet_certificate_store_list_anchors (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (anchors->len, ==, 1);
+
+  /* Fingerprints are listed in lower case and accepted in either. */
+  upper = g_ascii_strup (cachet_certificate_get_fingerprint (alice), -1);
+  g_assert_true (cachet_certificate_store_remove_certificate (store, upper, &error));
+  g_assert_no_error (error);
+  g_assert_false (cachet_certificate_store_remove_certificate (store, upper, &error));
+  g_assert_error (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* The server's certificate, for the same address, stays. */
+  still_kept = cachet_certificate_store_lookup_address (store, "alice@example.org", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (still_kept->len, ==, 1);
+
+  not_certificate = write_message ("not-a-certificate.eml", "alice@example.org");
+  not_certificates = cachet_certificate_store_remove_file (store, not_certificate, &error);
+  g_assert_null (not_certificates);
+  g_assert_error (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_CERTIFICATE_INVALID);
+  g_clear_error (&error);
+  removed = cachet_certificate_store_remove_file (store, pki->server_cert, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (removed->len, ==, 1);
+  removed_again = cachet_certificate_store_remove_file (store, pki->server_cert, &error);
+  g_assert_null (removed_again);
+  g_assert_error (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  left = cachet_certificate_store_list_correspondents (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (left->len, ==, 0);
+}
+
 static void
 test_policy (void)
 {
@@ -623,6 +784,39 @@ assert_cli_verdict (const char *path,
                    verdict);
 }
 
+/* `smime verify --json` lists the certification path of @path: the
+ * certificates of the files named after @anchored, by subject and
+ * fingerprint, the last one the anchor if @anchored. */
+static G_GNUC_NULL_TERMINATED void
+assert_cli_chain (const char *path,
+                  gboolean    anchored,
+                  ...)
+{
+  g_autoptr(CachetCliResult) result = cachet_test_run_cli ("smime", "verify", "--in", path, "--json", NULL);
+  g_autoptr(JsonNode) root = parse_json (result->out);
+  JsonArray *chain = json_object_get_array_member (json_node_get_object (root), "chain");
+  guint n_paths = 0;
+  va_list args;
+
+  va_start (args, anchored);
+  for (const char *file = va_arg (args, const char *); file != NULL; file = va_arg (args, const char *))
+    {
+      g_autoptr(CachetCertificate) expected = load_certificate (file);
+      JsonObject *link;
+
+      g_assert_cmpuint (n_paths, <, json_array_get_length (chain));
+      link = json_array_get_object_element (chain, n_paths++);
+      g_assert_cmpstr (json_object_get_string_member (link, "subject"), ==,
+                       cachet_certificate_get_subject (expected));
+      g_assert_cmpstr (json_object_get_string_member (link, "fingerprint"), ==,
+                       cachet_certificate_get_fingerprint (expected));
+      g_assert_true (json_object_get_boolean_member (link, "anchor") ==
+                     (anchored && n_paths == json_array_get_length (chain)));
+    }
+  va_end (args);
+  g_assert_cmpuint (json_array_get_length (chain), ==, n_paths);
+}
+
 static guint
 cli_count (const char *member)
 {
@@ -649,6 +843,13 @@ test_cli (void)
   g_autoptr(CachetCliResult) import = NULL;
   g_autoptr(CachetCliResult) untrust = NULL;
   g_autoptr(CachetCliResult) untrust_unknown = NULL;
+  g_autoptr(CachetCliResult) remove_file = NULL;
+  g_autoptr(CachetCliResult) remove_again = NULL;
+  g_autoptr(CachetCliResult) remove_fingerprint = NULL;
+  g_autoptr(CachetCliResult) remove_outside = NULL;
+  g_autoptr(CachetCertificate) server = NULL;
+  g_autoptr(CachetCertificate) alice = NULL;
+  g_autofree char *outside = NULL;
 
   if (!make_pki ())
     return;
@@ -671,6 +872,7 @@ test_cli (void)
   g_assert_cmpint (trust->exit_status, ==, 0);
   fingerprint = g_strndup (trust->out, 64);
   assert_cli_verdict (detached, 0, "valid");
+  assert_cli_chain (detached, TRUE, pki->alice_cert, pki->intermediate, pki->ca, NULL);
   g_assert_cmpuint (cli_count ("anchors"), ==, 1);
   g_assert_cmpuint (cli_count ("correspondents"), ==, 1);
 
@@ -689,10 +891,34 @@ test_cli (void)
   g_assert_cmpint (import->exit_status, ==, 0);
   g_assert_cmpuint (cli_count ("correspondents"), ==, 2);
 
+  /* A correspondent's certificate goes by the file it came from or by its
+   * fingerprint, and never reaches outside the correspondents. */
+  server = load_certificate (pki->server_cert);
+  remove_file = cachet_test_run_cli ("cert", "remove", pki->server_cert, NULL);
+  g_assert_cmpint (remove_file->exit_status, ==, 0);
+  g_assert_true (g_str_has_prefix (remove_file->out, cachet_certificate_get_fingerprint (server)));
+  g_assert_cmpuint (cli_count ("correspondents"), ==, 1);
+  remove_again = cachet_test_run_cli ("cert", "remove", pki->server_cert, NULL);
+  g_assert_cmpint (remove_again->exit_status, ==, 1);
+  g_assert_nonnull (strstr (remove_again->err, "cachet-cli cert list"));
+  outside = g_strconcat ("../anchors/", fingerprint, NULL);
+  remove_outside = cachet_test_run_cli ("cert", "remove", outside, NULL);
+  g_assert_cmpint (remove_outside->exit_status, ==, 1);
+  g_assert_cmpuint (cli_count ("anchors"), ==, 1);
+  alice = load_certificate (pki->alice_cert);
+  remove_fingerprint = cachet_test_run_cli ("cert", "remove", cachet_certificate_get_fingerprint (alice), NULL);
+  g_assert_cmpint (remove_fingerprint->exit_status, ==, 0);
+  g_assert_cmpuint (cli_count ("correspondents"), ==, 0);
+  /* Her signed mail still verifies, as it carries her certificate, and
+   * her certificate is kept again from it. */
+  assert_cli_verdict (detached, 0, "valid");
+  g_assert_cmpuint (cli_count ("correspondents"), ==, 1);
+
   untrust = cachet_test_run_cli ("cert", "untrust", fingerprint, NULL);
   g_assert_cmpint (untrust->exit_status, ==, 0);
   g_assert_cmpuint (cli_count ("anchors"), ==, 0);
   assert_cli_verdict (detached, 1, "untrusted");
+  assert_cli_chain (detached, FALSE, pki->alice_cert, pki->intermediate, NULL);
   untrust_unknown = cachet_test_run_cli ("cert", "untrust", "../../etc/passwd", NULL);
   g_assert_cmpint (untrust_unknown->exit_status, ==, 1);
 }
@@ -1008,6 +1234,8 @@ main (int   argc,
   g_test_add_func ("/smime/ours-verifies-openssl", test_ours_verifies_openssl);
   g_test_add_func ("/smime/gmime-context", test_gmime_context);
   g_test_add_func ("/smime/async", test_async);
+  g_test_add_func ("/smime/chain", test_chain);
+  g_test_add_func ("/smime/store-remove", test_store_remove);
   g_test_add_func ("/smime/policy", test_policy);
   g_test_add_func ("/smime/malformed", test_malformed);
   g_test_add_func ("/smime/cli", test_cli);

@@ -313,6 +313,29 @@ cachet_certificate_store_trust_file (CachetCertificateStore  *self,
   return add_file (self, path, TRUE, error);
 }
 
+/* Deletes the file of the certificate of @fingerprint from @directory;
+ * %FALSE if there is none. */
+static gboolean
+remove_from (const char *directory,
+             const char *fingerprint)
+{
+  g_autofree char *folded = g_ascii_strdown (fingerprint, -1);
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  /* The name comes from the user: it must not reach outside the store. */
+  if (*folded == '\0')
+    return FALSE;
+  for (const char *p = folded; *p != '\0'; p++)
+    {
+      if (!g_ascii_isxdigit (*p))
+        return FALSE;
+    }
+  name = g_strconcat (folded, ".pem", NULL);
+  path = g_build_filename (directory, name, NULL);
+  return g_unlink (path) == 0;
+}
+
 /**
  * cachet_certificate_store_remove_anchor:
  * @fingerprint: the SHA-256 fingerprint of the anchor, as listed
@@ -325,29 +348,10 @@ cachet_certificate_store_remove_anchor (CachetCertificateStore  *self,
                                         const char              *fingerprint,
                                         GError                 **error)
 {
-  g_autofree char *folded = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
-
   g_return_val_if_fail (CACHET_IS_CERTIFICATE_STORE (self), FALSE);
   g_return_val_if_fail (fingerprint != NULL, FALSE);
 
-  folded = g_ascii_strdown (fingerprint, -1);
-  /* The name comes from the user: it must not reach outside the store. */
-  for (const char *p = folded; *p != '\0'; p++)
-    {
-      if (!g_ascii_isxdigit (*p))
-        {
-          g_clear_pointer (&folded, g_free);
-          break;
-        }
-    }
-  if (folded != NULL)
-    {
-      name = g_strconcat (folded, ".pem", NULL);
-      path = g_build_filename (self->anchors_dir, name, NULL);
-    }
-  if (path == NULL || g_unlink (path) != 0)
+  if (!remove_from (self->anchors_dir, fingerprint))
     {
       g_set_error (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_NOT_FOUND,
                    _("No trusted authority has the fingerprint “%s”. "
@@ -355,6 +359,84 @@ cachet_certificate_store_remove_anchor (CachetCertificateStore  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+static void
+set_not_kept_error (GError     **error,
+                    const char  *fingerprint)
+{
+  g_set_error (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_NOT_FOUND,
+               _("No correspondent’s certificate has the fingerprint “%s”. "
+                 "Run “cachet-cli cert list” to see them."), fingerprint);
+}
+
+/**
+ * cachet_certificate_store_remove_certificate:
+ * @fingerprint: the SHA-256 fingerprint of a correspondent's certificate,
+ *   as listed
+ *
+ * Forgets a correspondent's certificate: messages can no longer be
+ * encrypted with it. Verifying a signature does not need it, as signed mail
+ * carries its signer's certificate, and verifying a valid message of that
+ * signer keeps it again.
+ *
+ * Returns: %TRUE once the certificate is gone; %FALSE with
+ *   %CACHET_SMIME_ERROR_NOT_FOUND if no such certificate is kept
+ */
+gboolean
+cachet_certificate_store_remove_certificate (CachetCertificateStore  *self,
+                                             const char              *fingerprint,
+                                             GError                 **error)
+{
+  g_return_val_if_fail (CACHET_IS_CERTIFICATE_STORE (self), FALSE);
+  g_return_val_if_fail (fingerprint != NULL, FALSE);
+
+  if (!remove_from (self->correspondents_dir, fingerprint))
+    {
+      set_not_kept_error (error, fingerprint);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * cachet_certificate_store_remove_file:
+ * @path: a PEM or DER file, such as the one the certificate was imported
+ *   from
+ *
+ * Forgets the correspondents' certificates that are in @path, as
+ * cachet_certificate_store_remove_certificate() does.
+ *
+ * Returns: (transfer full) (element-type CachetCertificate): the
+ *   certificates removed, at least one; or %NULL with an error
+ *   (%CACHET_SMIME_ERROR_NOT_FOUND if none of them was kept)
+ */
+GPtrArray *
+cachet_certificate_store_remove_file (CachetCertificateStore  *self,
+                                      const char              *path,
+                                      GError                 **error)
+{
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (CACHET_IS_CERTIFICATE_STORE (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if ((certificates = read_certificate_file (path, error)) == NULL)
+    return NULL;
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      CachetCertificate *certificate = g_ptr_array_index (certificates, i);
+
+      if (remove_from (self->correspondents_dir, cachet_certificate_get_fingerprint (certificate)))
+        g_ptr_array_add (removed, g_object_ref (certificate));
+    }
+  if (removed->len == 0)
+    {
+      set_not_kept_error (error, cachet_certificate_get_fingerprint (g_ptr_array_index (certificates, 0)));
+      return NULL;
+    }
+  return g_steal_pointer (&removed);
 }
 
 /**

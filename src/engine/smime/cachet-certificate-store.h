@@ -35,6 +35,12 @@ gboolean                  cachet_certificate_store_add_anchor               (Cac
 gboolean                  cachet_certificate_store_remove_anchor            (CachetCertificateStore  *self,
                                                                              const char              *fingerprint,
                                                                              GError                 **error);
+gboolean                  cachet_certificate_store_remove_certificate       (CachetCertificateStore  *self,
+                                                                             const char              *fingerprint,
+                                                                             GError                 **error);
+GPtrArray                *cachet_certificate_store_remove_file              (CachetCertificateStore  *self,
+                                                                             const char              *path,
+                                                                             GError                 **error);
 GPtrArray                *cachet_certificate_store_list_correspondents      (CachetCertificateStore  *self,
                                                                              GError                 **error);
 GPtrArray                *cachet_certificate_store_list_anchors             (CachetCertificateStore  *self,

@@ -83,6 +83,9 @@ struct _CachetSecurityReport
   gboolean is_encrypted;
   GArray *reasons;
   CachetCertificate *signer;
+  /* CachetCertificate items, from the signer up. */
+  GListStore *chain;
+  gboolean anchored;
   GDateTime *signing_time;
   char *sender;
   GMimeObject *content;
@@ -104,6 +107,7 @@ cachet_security_report_dispose (GObject *object)
   CachetSecurityReport *self = CACHET_SECURITY_REPORT (object);
 
   g_clear_object (&self->signer);
+  g_clear_object (&self->chain);
   g_clear_object (&self->content);
 
   G_OBJECT_CLASS (cachet_security_report_parent_class)->dispose (object);
@@ -135,6 +139,7 @@ cachet_security_report_init (CachetSecurityReport *self)
 {
   self->reasons = g_array_new (FALSE, FALSE, sizeof (Reason));
   g_array_set_clear_func (self->reasons, clear_reason);
+  self->chain = g_list_store_new (CACHET_TYPE_CERTIFICATE);
 }
 
 /**
@@ -341,6 +346,57 @@ cachet_security_report_set_signer (CachetSecurityReport *self,
 {
   g_return_if_fail (CACHET_IS_SECURITY_REPORT (self));
   g_set_object (&self->signer, signer);
+}
+
+/**
+ * cachet_security_report_get_chain:
+ *
+ * The certification path verification built: the signer's certificate,
+ * then each authority that issued the one before, as far as it leads. It
+ * ends at a trust anchor if cachet_security_report_is_anchored() says
+ * so; otherwise at the last issuer the signature carried.
+ *
+ * Returns: (transfer none): a list of #CachetCertificate, empty until the
+ *   signer is found
+ */
+GListModel *
+cachet_security_report_get_chain (CachetSecurityReport *self)
+{
+  g_return_val_if_fail (CACHET_IS_SECURITY_REPORT (self), NULL);
+  return G_LIST_MODEL (self->chain);
+}
+
+/**
+ * cachet_security_report_is_anchored:
+ *
+ * Returns: whether the last certificate of the chain is one the user
+ *   trusts (an anchor of the store or of the system); the chain may still
+ *   fail, for instance if a certificate of it has expired
+ */
+gboolean
+cachet_security_report_is_anchored (CachetSecurityReport *self)
+{
+  g_return_val_if_fail (CACHET_IS_SECURITY_REPORT (self), FALSE);
+  return self->anchored;
+}
+
+/**
+ * cachet_security_report_set_chain:
+ * @chain: (element-type CachetCertificate): the signer's certificate first,
+ *   then its issuers in order
+ * @anchored: whether the last one is a trust anchor
+ */
+void
+cachet_security_report_set_chain (CachetSecurityReport *self,
+                                  GPtrArray            *chain,
+                                  gboolean              anchored)
+{
+  g_return_if_fail (CACHET_IS_SECURITY_REPORT (self));
+  g_return_if_fail (chain != NULL);
+
+  g_list_store_splice (self->chain, 0, g_list_model_get_n_items (G_LIST_MODEL (self->chain)),
+                       chain->pdata, chain->len);
+  self->anchored = anchored && chain->len > 0;
 }
 
 /**

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include <gio/gio.h>
 #include <gmime/gmime.h>
 
 #include "cachet-certificate.h"
@@ -139,6 +140,11 @@ void                   cachet_security_report_set_encrypted    (CachetSecurityRe
 CachetCertificate     *cachet_security_report_get_signer       (CachetSecurityReport  *self);
 void                   cachet_security_report_set_signer       (CachetSecurityReport  *self,
                                                                 CachetCertificate     *signer);
+GListModel            *cachet_security_report_get_chain        (CachetSecurityReport  *self);
+gboolean               cachet_security_report_is_anchored      (CachetSecurityReport  *self);
+void                   cachet_security_report_set_chain        (CachetSecurityReport  *self,
+                                                                GPtrArray             *chain,
+                                                                gboolean               anchored);
 GDateTime             *cachet_security_report_get_signing_time (CachetSecurityReport  *self);
 void                   cachet_security_report_set_signing_time (CachetSecurityReport  *self,
                                                                 GDateTime             *signing_time);

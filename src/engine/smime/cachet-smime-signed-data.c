@@ -299,6 +299,45 @@ build_chain (gnutls_x509_crt_t  signer,
   return chain;
 }
 
+/* Records the path as the user should see it: @chain up to the first
+ * certificate an anchor issued, then that anchor; or all of @chain when no
+ * anchor vouches for any of it. A self-signed certificate trusted as such
+ * is its own anchor. */
+static void
+report_path (GPtrArray                *chain,
+             gnutls_x509_trust_list_t  anchors,
+             CachetSecurityReport     *report)
+{
+  g_autoptr(GPtrArray) path = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean anchored = FALSE;
+
+  for (guint i = 0; i < chain->len; i++)
+    {
+      gnutls_x509_crt_t crt = g_ptr_array_index (chain, i);
+      gnutls_x509_crt_t issuer = NULL;
+      CachetCertificate *certificate = cachet_certificate_new_from_crt (crt, NULL);
+      CachetCertificate *anchor;
+
+      if (certificate == NULL)
+        break;
+      g_ptr_array_add (path, certificate);
+      /* A copy, as the system's anchors may live in a PKCS #11 module. */
+      if (gnutls_x509_trust_list_get_issuer (anchors, crt, &issuer, GNUTLS_TL_GET_COPY) < 0)
+        continue;
+      if (crt_equal (issuer, crt))
+        anchored = TRUE;
+      else if ((anchor = cachet_certificate_new_from_crt (issuer, NULL)) != NULL)
+        {
+          g_ptr_array_add (path, anchor);
+          anchored = TRUE;
+        }
+      gnutls_x509_crt_deinit (issuer);
+      break;
+    }
+
+  cachet_security_report_set_chain (report, path, anchored);
+}
+
 static void
 check_chain (gnutls_x509_crt_t         signer,
              GPtrArray                *certificates,
@@ -312,6 +351,7 @@ check_chain (gnutls_x509_crt_t         signer,
   unsigned int status = 0;
   unsigned int key_usage = 0;
 
+  report_path (chain, anchors, report);
   if (gnutls_x509_trust_list_verify_crt2 (anchors, (gnutls_x509_crt_t *) chain->pdata, chain->len,
                                           &purpose, 1, 0, &status, NULL) < 0)
     status = GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
