@@ -9,8 +9,10 @@
  * recipients; the online results after the offline ones, from a local FHIR
  * server whose address is in the settings, with the API key given in
  * Preferences; a name typed in the composer's To field whose suggested
- * correspondent, once picked, is an address Send accepts; and Preferences
- * updating the directory from a local server.
+ * correspondent, once picked, is an address Send accepts; people from the
+ * account's past mail suggested before the directory, each address once,
+ * never the user; and Preferences updating the directory from a local
+ * server.
  */
 
 #include "config.h"
@@ -23,6 +25,7 @@
 #include "cachet-directory-dialog.h"
 #include "cachet-directory-fhir.h"
 #include "cachet-preferences-window.h"
+#include "cachet-store.h"
 #include "cachet-test-utils.h"
 #include "directory-test-servers.h"
 #include "directory-test-utils.h"
@@ -652,6 +655,121 @@ test_composer_suggests_correspondent (void)
   gtk_window_destroy (GTK_WINDOW (composer));
 }
 
+/* Mail the account exchanged, as its sync stores it. */
+static void
+add_past_mail (CachetStore *store,
+               const char  *folder,
+               guint32      uid,
+               const char  *from,
+               const char  *to)
+{
+  g_autofree char *text = g_strdup_printf ("From: %s\r\nTo: %s\r\nSubject: Patient %u\r\n"
+                                           "Message-ID: <%s-%u@demo.cachet.test>\r\n\r\nBonjour,\r\n",
+                                           from, to, uid, folder, uid);
+  g_autoptr(GBytes) raw = g_bytes_new (text, strlen (text));
+  g_autoptr(CachetMessageInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = cachet_store_add_message (store, folder, 1, uid, raw, CACHET_MESSAGE_FLAG_SEEN, NULL,
+                                   g_get_real_time () / G_USEC_PER_SEC - uid * 3600, 0, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The suggestions shown, in order. */
+static GStrv
+dup_suggestions (GtkWidget *popover)
+{
+  GListModel *suggestions = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (find_widget (popover, is_list_view,
+                                                                                                 NULL))));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (suggestions); i++)
+    {
+      g_autoptr(GtkStringObject) suggestion = g_list_model_get_item (suggestions, i);
+
+      g_strv_builder_add (builder, gtk_string_object_get_string (suggestion));
+    }
+  return g_strv_builder_end (builder);
+}
+
+static guint
+count_containing (const char * const *strings,
+                  const char         *text)
+{
+  guint count = 0;
+
+  for (guint i = 0; strings[i] != NULL; i++)
+    count += strstr (strings[i], text) != NULL;
+  return count;
+}
+
+static void
+test_composer_suggests_past_correspondent (void)
+{
+  CachetComposerWindow *composer = new_offline_composer ();
+  g_autoptr(CachetAccount) account =
+    cachet_account_list_find_by_name (cachet_application_get_accounts (app), "Cabinet Martin", NULL);
+  const char *own = cachet_account_get_address (account);
+  g_autofree char *own_from = g_strdup_printf ("Secrétariat <%s>", own);
+  g_autoptr(GError) error = NULL;
+  CachetStore *store = cachet_application_get_store (app, account, &error);
+  CachetFolderInfo inbox = { .name = (char *) "INBOX", .uidvalidity = 1 };
+  CachetFolderInfo sent = { .name = (char *) "Envoyés", .special_use = (char *) "\\Sent", .uidvalidity = 1 };
+  GtkEntry *to = composer_child (composer, "to_entry");
+  GtkWidget *popover = find_widget (GTK_WIDGET (to), is_popover, NULL);
+  GtkEventController *keys = find_key_controller (GTK_WIDGET (to));
+  g_auto(GStrv) suggestions = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (cachet_store_upsert_folder (store, &inbox, &error) && cachet_store_upsert_folder (store, &sent, &error));
+  g_assert_no_error (error);
+  /* The secretary wrote to Dr Lefèvre twice, and to Dr Martin, whom the
+   * directory knows as Hélène MARTIN; Dr Roux's secretariat wrote back; a
+   * copy to herself came in. */
+  add_past_mail (store, "Envoyés", 1, own_from, "=?UTF-8?Q?Dr_H=C3=A9l=C3=A8ne_Lef=C3=A8vre?= <h.lefevre@chu-lyon.mssante.example>");
+  add_past_mail (store, "Envoyés", 2, own_from, "h.lefevre@chu-lyon.mssante.example");
+  add_past_mail (store, "Envoyés", 3, own_from, "Docteur Martin <" HELENE_ADDRESS ">");
+  add_past_mail (store, "INBOX", 1, "=?UTF-8?Q?Secr=C3=A9tariat_Dr_Roux?= <secretariat.roux@example.org>", own);
+  add_past_mail (store, "INBOX", 2, own_from, own);
+
+  gtk_widget_grab_focus (GTK_WIDGET (to));
+  iterate_until (has_focus, to, "the To field to have the focus");
+
+  /* A few letters of a name from past mail, without its accents: the
+   * person comes first, and Enter picks them. */
+  gtk_editable_set_text (GTK_EDITABLE (to), "lefe");
+  iterate_until (has_suggestions, popover, "suggestions");
+  suggestions = dup_suggestions (popover);
+  g_assert_cmpstr (suggestions[0], ==, "Dr Hélène Lefèvre <h.lefevre@chu-lyon.mssante.example>");
+  g_assert_true (press_key (keys, GDK_KEY_Return));
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (to)), ==,
+                   "Dr Hélène Lefèvre <h.lefevre@chu-lyon.mssante.example>");
+  g_assert_true (can_send (composer));
+
+  /* Known from past mail and from the directory: once, as the user wrote
+   * to her, then the directory's other addresses. */
+  gtk_editable_set_text (GTK_EDITABLE (to), "Dr Hélène Lefèvre <h.lefevre@chu-lyon.mssante.example>, hélène mart");
+  gtk_editable_set_position (GTK_EDITABLE (to), -1);
+  iterate_until (has_suggestions, popover, "suggestions");
+  g_clear_pointer (&suggestions, g_strfreev);
+  suggestions = dup_suggestions (popover);
+  g_assert_cmpstr (suggestions[0], ==, "Docteur Martin <" HELENE_ADDRESS ">");
+  g_assert_cmpuint (count_containing ((const char * const *) suggestions, "<" HELENE_ADDRESS ">"), ==, 1);
+  g_assert_cmpuint (count_containing ((const char * const *) suggestions, "<" HELENE_CHU_ADDRESS ">"), ==, 1);
+  g_assert_true (press_key (keys, GDK_KEY_Escape));
+
+  /* Never the user. */
+  gtk_editable_set_text (GTK_EDITABLE (to), "secr");
+  iterate_until (has_suggestions, popover, "suggestions");
+  g_clear_pointer (&suggestions, g_strfreev);
+  suggestions = dup_suggestions (popover);
+  g_assert_cmpuint (count_containing ((const char * const *) suggestions, "<secretariat.roux@example.org>"), ==, 1);
+  g_assert_cmpuint (count_containing ((const char * const *) suggestions, own), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (composer));
+}
+
 static AdwActionRow *
 preferences_row (CachetPreferencesWindow *preferences,
                  const char              *name)
@@ -801,6 +919,7 @@ main (int    argc,
   g_test_add_func ("/gui/directory/preferences-api-key", test_preferences_api_key);
   g_test_add_func ("/gui/directory/online-search", test_online_search);
   g_test_add_func ("/gui/directory/composer-suggests-correspondent", test_composer_suggests_correspondent);
+  g_test_add_func ("/gui/directory/composer-suggests-past-correspondent", test_composer_suggests_past_correspondent);
   g_test_add_func ("/gui/directory/preferences-status", test_preferences_status);
   g_test_add_func ("/gui/directory/preferences-update", test_preferences_update);
 

@@ -10,20 +10,26 @@
 #include <string.h>
 
 #include "cachet-address.h"
+#include "cachet-application.h"
 #include "cachet-directory.h"
 #include "cachet-recipient-completion.h"
+#include "cachet-store.h"
 
-/* Suggests MSSanté addresses from the offline directory under a recipient
- * field, for the word being typed: the field holds a comma-separated list,
- * so only the part between the separators around the cursor is looked up,
- * and a pick replaces that part alone. The keyboard stays in the field:
- * Up and Down move in the list, Enter picks, Escape closes it.
+/* Suggests addresses under a recipient field, for the word being typed:
+ * first the people the user exchanged mail with, from the stores of every
+ * account the composer can send from, most likely first; then MSSanté
+ * addresses from the offline directory; each address once. The field holds
+ * a comma-separated list, so only the part between the separators around
+ * the cursor is looked up, and a pick replaces that part alone. The
+ * keyboard stays in the field: Up and Down move in the list, Enter picks,
+ * Escape closes it.
  *
- * Past correspondents are not suggested: the store keeps no index of
- * addresses to search yet. */
+ * The look-ups run in worker threads; a keystroke cancels those of the
+ * previous one, and the list changes once all of the new ones are back. */
 
-/* Shorter words match too much of the directory to be useful. */
-#define MIN_WORD_CHARS 3
+/* Shorter words match too much of the directory to be useful; past
+ * correspondents are few enough for one letter. */
+#define MIN_DIRECTORY_WORD_CHARS 3
 #define MAX_SUGGESTIONS 8
 
 struct _CachetRecipientCompletion
@@ -64,33 +70,74 @@ hide_suggestions (CachetRecipientCompletion *self)
   gtk_widget_set_visible (self->popover, FALSE);
 }
 
-static void
-search_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+/* The look-ups of one word, gathered until the last is back. */
+typedef struct
 {
-  g_autoptr(CachetRecipientCompletion) self = user_data;
-  g_autoptr(GListModel) entries = NULL;
-  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  guint n_entries;
+  CachetRecipientCompletion *self;
+  GCancellable              *cancellable;
+  guint                      pending;
+  /* CachetCorrespondent, from every store. */
+  GPtrArray                 *correspondents;
+  GListModel                *directory_entries;
+} Lookup;
 
-  entries = cachet_directory_search_finish (CACHET_DIRECTORY (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->entry == NULL)
+static void
+lookup_free (Lookup *lookup)
+{
+  g_clear_object (&lookup->self);
+  g_clear_object (&lookup->cancellable);
+  g_clear_pointer (&lookup->correspondents, g_ptr_array_unref);
+  g_clear_object (&lookup->directory_entries);
+  g_free (lookup);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Lookup, lookup_free)
+
+static int
+compare_scores (gconstpointer a,
+                gconstpointer b)
+{
+  double score_a = cachet_correspondent_get_score (*(CachetCorrespondent * const *) a);
+  double score_b = cachet_correspondent_get_score (*(CachetCorrespondent * const *) b);
+
+  return score_a < score_b ? 1 : score_a > score_b ? -1 : 0;
+}
+
+/* Adds "Name <address>" unless the address is there already. */
+static void
+add_suggestion (GPtrArray  *strings,
+                GHashTable *addresses,
+                const char *name,
+                const char *address)
+{
+  char *key = g_ascii_strdown (address, -1);
+
+  if (!g_hash_table_add (addresses, key))
     return;
-  /* No directory yet, or a failing one: typing addresses still works, and
-   * the directory window says what is wrong. */
-  if (entries == NULL)
+  g_ptr_array_add (strings, cachet_address_format (name, address));
+}
+
+static void
+show_suggestions (CachetRecipientCompletion *self,
+                  Lookup                    *lookup)
+{
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_entries = lookup->directory_entries != NULL ? g_list_model_get_n_items (lookup->directory_entries) : 0;
+
+  /* Each store ranked its own; the scores of one moment compare. */
+  g_ptr_array_sort (lookup->correspondents, compare_scores);
+  for (guint i = 0; i < lookup->correspondents->len && strings->len < MAX_SUGGESTIONS; i++)
     {
-      g_debug ("No directory suggestions: %s", error->message);
-      hide_suggestions (self);
-      return;
+      CachetCorrespondent *correspondent = g_ptr_array_index (lookup->correspondents, i);
+
+      add_suggestion (strings, addresses, cachet_correspondent_get_name (correspondent),
+                      cachet_correspondent_get_address (correspondent));
     }
 
-  n_entries = g_list_model_get_n_items (entries);
   for (guint i = 0; i < n_entries && strings->len < MAX_SUGGESTIONS; i++)
     {
-      g_autoptr(CachetDirectoryEntry) entry = g_list_model_get_item (entries, i);
+      g_autoptr(CachetDirectoryEntry) entry = g_list_model_get_item (lookup->directory_entries, i);
       GListModel *mailboxes = cachet_directory_entry_get_mailboxes (entry);
       g_autofree char *name = cachet_directory_entry_dup_name (entry);
 
@@ -98,7 +145,7 @@ search_done_cb (GObject      *source,
         {
           g_autoptr(CachetDirectoryMailbox) mailbox = g_list_model_get_item (mailboxes, j);
 
-          g_ptr_array_add (strings, cachet_address_format (name, cachet_directory_mailbox_get_address (mailbox)));
+          add_suggestion (strings, addresses, name, cachet_directory_mailbox_get_address (mailbox));
         }
     }
   g_ptr_array_add (strings, NULL);
@@ -114,6 +161,97 @@ search_done_cb (GObject      *source,
   gtk_popover_popup (GTK_POPOVER (self->popover));
 }
 
+/* Takes one look-up back; shows the suggestions after the last. */
+static void
+lookup_done (Lookup *lookup)
+{
+  g_autoptr(Lookup) finished = NULL;
+
+  if (--lookup->pending > 0)
+    return;
+  finished = lookup;
+  if (g_cancellable_is_cancelled (finished->cancellable) || finished->self->entry == NULL)
+    return;
+  show_suggestions (finished->self, finished);
+}
+
+static void
+correspondents_found_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+  g_autoptr(GPtrArray) correspondents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  correspondents = cachet_store_search_correspondents_finish (CACHET_STORE (source), result, &error);
+  if (correspondents != NULL)
+    g_ptr_array_extend_and_steal (lookup->correspondents, g_steal_pointer (&correspondents));
+  /* A store that cannot answer leaves the others' suggestions; the mail
+   * window says what is wrong with it. */
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("No suggestions from an account: %s", error->message);
+  lookup_done (lookup);
+}
+
+static void
+directory_found_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+  g_autoptr(GError) error = NULL;
+
+  lookup->directory_entries = cachet_directory_search_finish (CACHET_DIRECTORY (source), result, &error);
+  /* No directory yet, or a failing one: typing addresses still works, and
+   * the directory window says what is wrong. */
+  if (lookup->directory_entries == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("No directory suggestions: %s", error->message);
+  lookup_done (lookup);
+}
+
+/* Asks the store of every account the field's window can send from. */
+static void
+search_correspondents (CachetRecipientCompletion *self,
+                       Lookup                    *lookup,
+                       const char                *word)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self->entry));
+  GtkApplication *application = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  GListModel *accounts;
+  g_autoptr(GStrvBuilder) own_addresses = g_strv_builder_new ();
+  g_auto(GStrv) exclude = NULL;
+  g_autoptr(GPtrArray) stores = g_ptr_array_new ();
+  guint n_accounts;
+
+  if (!CACHET_IS_APPLICATION (application))
+    return;
+  accounts = G_LIST_MODEL (cachet_application_get_accounts (CACHET_APPLICATION (application)));
+  n_accounts = g_list_model_get_n_items (accounts);
+  for (guint i = 0; i < n_accounts; i++)
+    {
+      g_autoptr(CachetAccount) account = g_list_model_get_item (accounts, i);
+      g_autoptr(GError) error = NULL;
+      CachetStore *store = cachet_application_get_store (CACHET_APPLICATION (application), account, &error);
+
+      /* The user is not their own correspondent, from any account. */
+      g_strv_builder_add (own_addresses, cachet_account_get_address (account));
+      if (store != NULL)
+        g_ptr_array_add (stores, store);
+      else
+        g_debug ("No suggestions from an account: %s", error->message);
+    }
+  exclude = g_strv_builder_end (own_addresses);
+
+  for (guint i = 0; i < stores->len; i++)
+    {
+      lookup->pending++;
+      cachet_store_search_correspondents_async (g_ptr_array_index (stores, i), word, (const char * const *) exclude,
+                                                MAX_SUGGESTIONS, lookup->cancellable, correspondents_found_cb,
+                                                lookup);
+    }
+}
+
 /* Finds the word around the cursor and looks it up. */
 static gboolean
 lookup_cb (gpointer user_data)
@@ -125,7 +263,7 @@ lookup_cb (gpointer user_data)
   const char *start = cursor;
   const char *end = cursor;
   g_autofree char *word = NULL;
-  g_autoptr(CachetDirectoryQuery) query = NULL;
+  Lookup *lookup;
 
   self->lookup_id = 0;
   while (start > text && !is_separator (start[-1]))
@@ -134,8 +272,7 @@ lookup_cb (gpointer user_data)
     end++;
   word = g_strstrip (g_strndup (start, (gsize) (end - start)));
 
-  /* An address being typed in full needs no suggestion. */
-  if (g_utf8_strlen (word, -1) < MIN_WORD_CHARS || strchr (word, '@') != NULL)
+  if (*word == '\0')
     {
       hide_suggestions (self);
       return G_SOURCE_REMOVE;
@@ -146,9 +283,23 @@ lookup_cb (gpointer user_data)
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   self->search_cancellable = g_cancellable_new ();
-  query = cachet_directory_query_new (word, MAX_SUGGESTIONS);
-  cachet_directory_search_async (self->directory, query, self->search_cancellable, search_done_cb,
-                                 g_object_ref (self));
+
+  lookup = g_new0 (Lookup, 1);
+  lookup->self = g_object_ref (self);
+  lookup->cancellable = g_object_ref (self->search_cancellable);
+  lookup->correspondents = g_ptr_array_new_with_free_func (g_object_unref);
+  /* Held until every look-up is started, so that none finishes it early. */
+  lookup->pending = 1;
+  search_correspondents (self, lookup, word);
+  /* The directory has no address half typed: it is searched by name. */
+  if (g_utf8_strlen (word, -1) >= MIN_DIRECTORY_WORD_CHARS && strchr (word, '@') == NULL)
+    {
+      g_autoptr(CachetDirectoryQuery) query = cachet_directory_query_new (word, MAX_SUGGESTIONS);
+
+      lookup->pending++;
+      cachet_directory_search_async (self->directory, query, lookup->cancellable, directory_found_cb, lookup);
+    }
+  lookup_done (lookup);
   return G_SOURCE_REMOVE;
 }
 

@@ -160,7 +160,7 @@ test_migrate (void)
   g_autoptr(CachetStore) too_new = NULL;
 
   version = query_text (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "2|\n");
+  g_assert_cmpstr (version, ==, "3|\n");
   journal = query_text (path, "PRAGMA journal_mode");
   g_assert_cmpstr (journal, ==, "wal|\n");
   tables = query_text (path, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN "

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "cachet-address.h"
 #include "cachet-maildir.h"
 #include "cachet-message-info-private.h"
 #include "cachet-message-summary.h"
@@ -59,6 +60,87 @@
 /* RFC 5322's line length limit. */
 #define MAX_MESSAGE_ID_BYTES     998
 #define BUSY_TIMEOUT_MS          5000
+#define MAX_CORRESPONDENTS       100
+/* The longest address cachet_address_validate() accepts (RFC 5321). */
+#define MAX_ADDRESS_BYTES        254
+/* Suggestions rank mail the user sent over mail they received, and recent
+ * mail over old: a correspondent's weight halves after a month without
+ * mail, thirds after two... */
+#define SENT_WEIGHT              "3"
+#define RECENCY_SECONDS          "2592000.0"
+
+/* Statements run for every message or batch stored, prepared once:
+ * preparing them each time would cost more than running them. */
+typedef enum
+{
+  STATEMENT_FOLDER_ROLE,
+  STATEMENT_ADD_PENDING,
+  STATEMENT_UPSERT_CORRESPONDENTS,
+  STATEMENT_LINK_CORRESPONDENTS,
+  STATEMENT_CLEAR_PENDING,
+  STATEMENT_DELETE_STALE_WORDS,
+  STATEMENT_INSERT_STALE_WORDS,
+  STATEMENT_CLEAR_STALE_WORDS,
+  N_STATEMENTS
+} CachedStatement;
+
+/* The mailboxes of the messages of the current transaction, until
+ * flush_correspondents_locked() counts them. A temporary table: written
+ * per message, it has no trigger nor constraint that would make SQLite open
+ * a statement savepoint, at which FTS5 writes out the full-text rows it
+ * holds in memory. Created before the migrations, which fill it too. */
+#define CREATE_PENDING_TABLE \
+  "CREATE TEMP TABLE correspondents_pending (" \
+  "  message_id  INTEGER NOT NULL," \
+  "  stamp       INTEGER NOT NULL," \
+  "  sent        INTEGER NOT NULL," \
+  "  name        TEXT," \
+  "  address     TEXT    NOT NULL COLLATE NOCASE" \
+  ")"
+
+static const char * const cached_statement_sql[] = {
+  [STATEMENT_FOLDER_ROLE] =
+    "SELECT sent FROM correspondent_folders WHERE folder_id = ?1",
+  [STATEMENT_ADD_PENDING] =
+    "INSERT INTO correspondents_pending (message_id, stamp, sent, name, address) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)",
+  /* One row per address: its newest mailbox with a name, else its newest.
+   * A correspondent takes the name of the newest message that has one; the
+   * SET expressions all see the row as it was. The trigger on
+   * message_correspondents moves last_seen on. (Without the WHERE, SQLite
+   * would read ON CONFLICT as a join constraint.) */
+  [STATEMENT_UPSERT_CORRESPONDENTS] =
+    "INSERT INTO correspondents (address, name, last_seen) "
+    "SELECT address, name, stamp FROM ("
+    "  SELECT address, name, stamp, "
+    "         row_number () OVER (PARTITION BY address "
+    "                             ORDER BY name IS NULL, stamp DESC) AS rank "
+    "  FROM correspondents_pending"
+    ") WHERE rank = 1 "
+    "ON CONFLICT (address) DO UPDATE "
+    "  SET name = coalesce (CASE WHEN excluded.last_seen >= last_seen THEN excluded.name END, name), "
+    "      words_stale = words_stale OR "
+    "        coalesce (CASE WHEN excluded.last_seen >= last_seen THEN excluded.name END, name) "
+    "        IS NOT name",
+  /* Ignored for an address twice in one message (To and Cc). */
+  [STATEMENT_LINK_CORRESPONDENTS] =
+    "INSERT OR IGNORE INTO message_correspondents (message_id, correspondent_id, sent) "
+    "SELECT p.message_id, c.id, p.sent "
+    "FROM correspondents_pending AS p JOIN correspondents AS c ON c.address = p.address",
+  [STATEMENT_CLEAR_PENDING] =
+    "DELETE FROM correspondents_pending",
+  [STATEMENT_DELETE_STALE_WORDS] =
+    "DELETE FROM correspondents_fts "
+    "WHERE rowid IN (SELECT id FROM correspondents WHERE words_stale = 1)",
+  [STATEMENT_INSERT_STALE_WORDS] =
+    "INSERT INTO correspondents_fts (rowid, words) "
+    "SELECT id, coalesce (name, '') || ' ' || substr (address, 1, instr (address, '@') - 1) "
+    "FROM correspondents WHERE words_stale = 1",
+  [STATEMENT_CLEAR_STALE_WORDS] =
+    "UPDATE correspondents SET words_stale = 0 WHERE words_stale = 1",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (cached_statement_sql) == N_STATEMENTS);
 
 struct _CachetStore
 {
@@ -75,6 +157,7 @@ struct _CachetStore
 
   GMutex         lock;
   sqlite3       *db;       /* under lock */
+  sqlite3_stmt  *statements[N_STATEMENTS]; /* under lock, prepared on first use */
   GHashTable    *maildirs; /* folder name -> CachetMaildir, under lock */
   /* Names of the folders whose files all have their index rows, checked at
    * the first delivery into the folder; under lock. */
@@ -164,6 +247,37 @@ step_row (CachetStore   *self,
   if (rc != SQLITE_DONE)
     set_sqlite_error (error, self->db, rc, _("Cannot read the index"));
   return FALSE;
+}
+
+/* A cached statement is reset, not finalized, when its user is done. */
+typedef sqlite3_stmt CachetCachedStatement;
+
+static void
+release_statement (CachetCachedStatement *statement)
+{
+  sqlite3_reset (statement);
+  sqlite3_clear_bindings (statement);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachetCachedStatement, release_statement)
+
+static CachetCachedStatement *
+cached_statement (CachetStore      *self,
+                  CachedStatement   which,
+                  GError          **error)
+{
+  if (self->statements[which] == NULL)
+    {
+      int rc = sqlite3_prepare_v3 (self->db, cached_statement_sql[which], -1,
+                                   SQLITE_PREPARE_PERSISTENT, &self->statements[which], NULL);
+
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (error, self->db, rc, _("Cannot query the index"));
+          return NULL;
+        }
+    }
+  return self->statements[which];
 }
 
 static gboolean
@@ -801,9 +915,119 @@ join_mss_headers (GPtrArray *headers)
   return g_string_free (g_steal_pointer (&joined), FALSE);
 }
 
-/* Inserts one message row and its full-text row. Called inside a
- * transaction; @summary is %NULL when the bytes could not be read as a
- * message, which still deserves a row: the server has it. */
+/* Correspondents. */
+
+/* Counts the mailboxes recorded since the last flush, and gives the
+ * correspondents whose name changed their full-text row again: FTS5 cannot
+ * be written from the triggers that keep the counts. Set-wise, once per
+ * transaction; in the caller's. */
+static gboolean
+flush_correspondents_locked (CachetStore  *self,
+                             GError      **error)
+{
+  static const CachedStatement steps[] = {
+    STATEMENT_UPSERT_CORRESPONDENTS, STATEMENT_LINK_CORRESPONDENTS, STATEMENT_CLEAR_PENDING,
+    STATEMENT_DELETE_STALE_WORDS, STATEMENT_INSERT_STALE_WORDS, STATEMENT_CLEAR_STALE_WORDS,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(CachetCachedStatement) statement = cached_statement (self, steps[i], error);
+
+      if (statement == NULL || !step_done (self, statement, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+record_mailbox_locked (CachetStore                 *self,
+                       gint64                       message_row,
+                       gint64                       stamp,
+                       gboolean                     sent,
+                       const CachetMessageAddress  *mailbox,
+                       GError                     **error)
+{
+  g_autoptr(CachetCachedStatement) add = NULL;
+
+  /* What could not be typed in a recipient field is no suggestion. */
+  if (!cachet_address_validate (mailbox->address, NULL))
+    return TRUE;
+
+  add = cached_statement (self, STATEMENT_ADD_PENDING, error);
+  if (add == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (add, 1, message_row);
+  sqlite3_bind_int64 (add, 2, stamp);
+  sqlite3_bind_int (add, 3, sent);
+  bind_text (add, 4, mailbox->name);
+  bind_text (add, 5, mailbox->address);
+  return step_done (self, add, error);
+}
+
+/* Records the people the message was exchanged with: the recipients of
+ * sent mail, but the user among them; the sender of received mail. They
+ * count from flush_correspondents_locked(), before the caller commits. */
+static gboolean
+record_correspondents_locked (CachetStore           *self,
+                              gint64                 folder_id,
+                              gint64                 message_row,
+                              gint64                 stamp,
+                              CachetMessageSummary  *summary,
+                              GError               **error)
+{
+  CachetMessageAddress *from = summary->from;
+  gboolean sent;
+
+  {
+    g_autoptr(CachetCachedStatement) role = cached_statement (self, STATEMENT_FOLDER_ROLE, error);
+    g_autoptr(GError) local_error = NULL;
+
+    if (role == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (role, 1, folder_id);
+    if (!step_row (self, role, &local_error))
+      {
+        if (local_error == NULL)
+          return TRUE;
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
+    if (sqlite3_column_type (role, 0) == SQLITE_NULL)
+      return TRUE;
+    sent = sqlite3_column_int (role, 0) != 0;
+  }
+
+  if (!sent)
+    return from == NULL || from->address == NULL ||
+           record_mailbox_locked (self, message_row, stamp, FALSE, from, error);
+
+  {
+    GPtrArray *lists[] = { summary->to, summary->cc };
+
+    for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+      {
+        for (guint j = 0; lists[i] != NULL && j < lists[i]->len; j++)
+          {
+            CachetMessageAddress *mailbox = g_ptr_array_index (lists[i], j);
+
+            if (mailbox->address == NULL ||
+                (from != NULL && from->address != NULL &&
+                 g_ascii_strcasecmp (mailbox->address, from->address) == 0))
+              continue;
+            if (!record_mailbox_locked (self, message_row, stamp, TRUE, mailbox, error))
+              return FALSE;
+          }
+      }
+  }
+  return TRUE;
+}
+
+/* Inserts one message row and its full-text row, and records its
+ * correspondents. Called inside a transaction, which calls
+ * flush_correspondents_locked() before it commits; @summary is %NULL when
+ * the bytes could not be read as a message, which still deserves a row:
+ * the server has it. */
 static gboolean
 insert_message_locked (CachetStore           *self,
                        gint64                 folder_id,
@@ -826,6 +1050,7 @@ insert_message_locked (CachetStore           *self,
   g_autofree char *sender = NULL;
   g_autofree char *recipients = NULL;
   CachetMessageAddress *from = summary != NULL ? summary->from : NULL;
+  gint64 message_row;
 
   insert = prepare (self,
                     "INSERT INTO messages (folder_id, uid, filename, internal_date, size, modseq, "
@@ -880,17 +1105,20 @@ insert_message_locked (CachetStore           *self,
   sqlite3_bind_int64 (insert, 26, summary != NULL ? summary->issues : 0);
   if (!step_done (self, insert, error))
     return FALSE;
+  message_row = sqlite3_last_insert_rowid (self->db);
 
   sender = g_strjoin (" ", from != NULL && from->name != NULL ? from->name : "",
                       from != NULL ? from->address : "", NULL);
   recipients = g_strjoin ("\n", to != NULL ? to : "", cc != NULL ? cc : "", NULL);
-  sqlite3_bind_int64 (insert_text, 1, sqlite3_last_insert_rowid (self->db));
+  sqlite3_bind_int64 (insert_text, 1, message_row);
   bind_text (insert_text, 2, sender);
   bind_text (insert_text, 3, recipients);
   bind_text (insert_text, 4, summary != NULL ? summary->subject : NULL);
   bind_text (insert_text, 5, summary != NULL ? summary->body_text : NULL);
 
-  return step_done (self, insert_text, error);
+  return step_done (self, insert_text, error) &&
+         (summary == NULL ||
+          record_correspondents_locked (self, folder_id, message_row, internal_date, summary, error));
 }
 
 #define MESSAGE_INFO_FROM "FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
@@ -1027,6 +1255,11 @@ adopt_unindexed_files_locked (CachetStore    *self,
           rollback (self);
           return FALSE;
         }
+    }
+  if (!flush_correspondents_locked (self, error))
+    {
+      rollback (self);
+      return FALSE;
     }
   if (!commit (self, error))
     return FALSE;
@@ -1238,6 +1471,11 @@ cachet_store_batch_commit (CachetStoreBatch  *batch,
           rollback (self);
           goto unindexed;
         }
+    }
+  if (!flush_correspondents_locked (self, error))
+    {
+      rollback (self);
+      goto unindexed;
     }
   if (!commit (self, error))
     goto unindexed;
@@ -1864,10 +2102,12 @@ has_word_character (const char *term)
 /* User input never reaches FTS5 as syntax: each word becomes a quoted
  * string (quotes doubled), so operators, parentheses, column filters and
  * stray quotes are just text. Words are ANDed; the last one is a prefix, for
- * search as you type. Words without a letter or digit would be empty
- * phrases and are dropped. Returns NULL if nothing is left. */
+ * search as you type, or all of them with @all_prefixes. Words without a
+ * letter or digit would be empty phrases and are dropped. Returns NULL if
+ * nothing is left. */
 static char *
-build_match_expression (const char *query)
+build_match_expression (const char *query,
+                        gboolean    all_prefixes)
 {
   g_autoptr(GString) bounded = g_string_new (NULL);
   g_autoptr(GString) expression = g_string_new (NULL);
@@ -1891,7 +2131,7 @@ build_match_expression (const char *query)
       if (!has_word_character (words[i]))
         continue;
       if (n_terms++ > 0)
-        g_string_append_c (expression, ' ');
+        g_string_append (expression, all_prefixes ? "* " : " ");
       g_string_append_c (expression, '"');
       for (const char *p = words[i]; *p != '\0'; p++)
         {
@@ -1941,7 +2181,7 @@ cachet_store_search (CachetStore  *self,
   g_return_val_if_fail (CACHET_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
-  expression = build_match_expression (query);
+  expression = build_match_expression (query, FALSE);
   if (expression == NULL)
     return g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -1960,6 +2200,138 @@ cachet_store_search (CachetStore  *self,
   sqlite3_bind_int64 (statement, 4, offset);
 
   return collect_messages (self, statement, error);
+}
+
+/* The LIKE pattern of the addresses that start with @prefix, or %NULL when
+ * none can: an address is shorter. */
+static char *
+build_address_pattern (const char *prefix)
+{
+  g_autoptr(GString) pattern = NULL;
+
+  if (strlen (prefix) > MAX_ADDRESS_BYTES)
+    return NULL;
+  pattern = g_string_new (NULL);
+  for (const char *p = prefix; *p != '\0'; p++)
+    {
+      if (*p == '\\' || *p == '%' || *p == '_')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  return g_string_free (g_steal_pointer (&pattern), FALSE);
+}
+
+static gboolean
+is_excluded (const char         *address,
+             const char * const *exclude)
+{
+  for (guint i = 0; exclude != NULL && exclude[i] != NULL; i++)
+    {
+      if (g_ascii_strcasecmp (address, exclude[i]) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+#define CORRESPONDENT_SELECT \
+  "SELECT address, name, sent_count, received_count, last_seen, " \
+  "       (" SENT_WEIGHT " * sent_count + received_count) " \
+  "       / (1.0 + max (0, ?3 - last_seen) / " RECENCY_SECONDS ") AS score " \
+  "FROM correspondents " \
+  "WHERE sent_count + received_count > 0 AND "
+#define CORRESPONDENT_ORDER "ORDER BY score DESC, address LIMIT ?4"
+
+/**
+ * cachet_store_search_correspondents:
+ * @self: a #CachetStore
+ * @query: what the user typed
+ * @exclude: (nullable) (array zero-terminated=1): addresses never to
+ *   return: the user's own
+ * @limit: how many correspondents to return at most (capped at 100)
+ * @error: return location for a #GError
+ *
+ * Finds the people the user exchanged mail with (the recipients of sent
+ * mail, the senders of received mail) whose address starts with @query, or
+ * whose name or address before the "@" has words starting with every word
+ * of @query, ignoring case and accents: "hel mar" finds Hélène Martin.
+ * Each address comes once, whatever its case. The most likely come first:
+ * those the user wrote to more often, then received more mail from, and
+ * more recently. Blocking: call from a worker, or use
+ * cachet_store_search_correspondents_async().
+ *
+ * Returns: (transfer full) (element-type CachetCorrespondent): the
+ *   correspondents, or %NULL on error.
+ */
+GPtrArray *
+cachet_store_search_correspondents (CachetStore         *self,
+                                    const char          *query,
+                                    const char * const  *exclude,
+                                    guint                limit,
+                                    GError             **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(GPtrArray) correspondents = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *valid = NULL;
+  g_autofree char *expression = NULL;
+  g_autofree char *pattern = NULL;
+  guint n_exclude;
+
+  g_return_val_if_fail (CACHET_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  valid = g_strstrip (g_utf8_make_valid (query, -1));
+  limit = MIN (limit, MAX_CORRESPONDENTS);
+  if (*valid == '\0' || limit == 0)
+    return g_steal_pointer (&correspondents);
+  expression = build_match_expression (valid, TRUE);
+  pattern = build_address_pattern (valid);
+  if (expression == NULL && pattern == NULL)
+    return g_steal_pointer (&correspondents);
+  n_exclude = exclude != NULL ? g_strv_length ((char **) exclude) : 0;
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (expression != NULL)
+    statement = prepare (self,
+                         CORRESPONDENT_SELECT
+                         "  (id IN (SELECT rowid FROM correspondents_fts "
+                         "          WHERE correspondents_fts MATCH ?1) "
+                         "   OR address LIKE ?2 ESCAPE '\\') "
+                         CORRESPONDENT_ORDER, error);
+  else
+    statement = prepare (self,
+                         CORRESPONDENT_SELECT "address LIKE ?2 ESCAPE '\\' " CORRESPONDENT_ORDER,
+                         error);
+  if (statement == NULL)
+    return NULL;
+  if (expression != NULL)
+    bind_text (statement, 1, expression);
+  bind_text (statement, 2, pattern);
+  sqlite3_bind_int64 (statement, 3, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_int64 (statement, 4, (sqlite3_int64) limit + n_exclude);
+
+  while (correspondents->len < limit && step_row (self, statement, &local_error))
+    {
+      const char *address = (const char *) sqlite3_column_text (statement, 0);
+
+      if (is_excluded (address, exclude))
+        continue;
+      g_ptr_array_add (correspondents,
+                       cachet_correspondent_new (address,
+                                                 (const char *) sqlite3_column_text (statement, 1),
+                                                 (guint) sqlite3_column_int64 (statement, 2),
+                                                 (guint) sqlite3_column_int64 (statement, 3),
+                                                 sqlite3_column_int64 (statement, 4),
+                                                 sqlite3_column_double (statement, 5)));
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&correspondents);
 }
 
 /* Pending actions. */
@@ -2830,6 +3202,8 @@ reindex_locked (CachetStore   *self,
   if (!exec (self,
              "DELETE FROM messages_fts;"
              "DELETE FROM messages;"
+             "DELETE FROM correspondents_fts;"
+             "DELETE FROM correspondents;"
              "UPDATE folders SET total_count = 0, unread_count = 0;", error))
     return FALSE;
 
@@ -2870,7 +3244,7 @@ reindex_locked (CachetStore   *self,
   {
     g_autofree char *sql = g_strdup_printf ("DELETE FROM folders WHERE id NOT IN (%s)", keep->str);
 
-    return exec (self, sql, error);
+    return exec (self, sql, error) && flush_correspondents_locked (self, error);
   }
 }
 
@@ -3008,11 +3382,21 @@ open_database (CachetStore  *self,
 
   /* FULL: a committed pending action survives a power cut. The Maildirs
    * are synced on their own, so this costs one more fsync per commit. */
-  return exec (self,
-               "PRAGMA synchronous = FULL;"
-               "PRAGMA foreign_keys = ON;"
-               "PRAGMA trusted_schema = OFF;", error) &&
-         migrate (self, error);
+  if (!exec (self,
+             "PRAGMA synchronous = FULL;"
+             "PRAGMA foreign_keys = ON;"
+             "PRAGMA trusted_schema = OFF;"
+             CREATE_PENDING_TABLE ";", error) ||
+      !migrate (self, error) ||
+      !begin (self, error))
+    return FALSE;
+  /* What a migration recorded. */
+  if (!flush_correspondents_locked (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return commit (self, error);
 }
 
 static gboolean
@@ -3091,6 +3475,8 @@ cachet_store_finalize (GObject *object)
 {
   CachetStore *self = (CachetStore *) object;
 
+  for (guint i = 0; i < N_STATEMENTS; i++)
+    g_clear_pointer (&self->statements[i], sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->maildirs, g_hash_table_unref);
   g_clear_pointer (&self->adopted_folders, g_hash_table_unref);
@@ -3305,6 +3691,7 @@ typedef struct
   gint64               internal_date;
   guint64              modseq;
   CachetPendingAction *action;
+  char               **exclude;
 } Call;
 
 static void
@@ -3315,6 +3702,7 @@ call_free (Call *call)
   g_clear_pointer (&call->raw, g_bytes_unref);
   g_strfreev (call->keywords);
   g_clear_pointer (&call->action, cachet_pending_action_free);
+  g_strfreev (call->exclude);
   g_free (call);
 }
 
@@ -3691,6 +4079,84 @@ cachet_store_search_finish (CachetStore   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cachet_store_search_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+search_correspondents_thread (GTask        *task,
+                              gpointer      source_object,
+                              gpointer      task_data,
+                              GCancellable *cancellable)
+{
+  Call *call = task_data;
+  GError *error = NULL;
+  GPtrArray *correspondents;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  correspondents = cachet_store_search_correspondents (source_object, call->query,
+                                                       (const char * const *) call->exclude,
+                                                       call->limit, &error);
+  if (correspondents == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, correspondents, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * cachet_store_search_correspondents_async:
+ * @self: a #CachetStore
+ * @query: what the user typed
+ * @exclude: (nullable) (array zero-terminated=1): addresses never to return
+ * @limit: how many correspondents to return at most
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the correspondents
+ * @user_data: data for @callback
+ *
+ * Runs cachet_store_search_correspondents() in a worker thread.
+ */
+void
+cachet_store_search_correspondents_async (CachetStore         *self,
+                                          const char          *query,
+                                          const char * const  *exclude,
+                                          guint                limit,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Call *call;
+
+  g_return_if_fail (CACHET_IS_STORE (self));
+  g_return_if_fail (query != NULL);
+
+  task = call_task_new (self, cachet_store_search_correspondents_async, cancellable, callback,
+                        user_data, &call);
+  call->query = g_strdup (query);
+  call->exclude = g_strdupv ((char **) exclude);
+  call->limit = limit;
+  g_task_run_in_thread (task, search_correspondents_thread);
+}
+
+/**
+ * cachet_store_search_correspondents_finish:
+ * @self: a #CachetStore
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type CachetCorrespondent): the
+ *   correspondents, best first, or %NULL (%G_IO_ERROR_CANCELLED when
+ *   cancelled before it ran).
+ */
+GPtrArray *
+cachet_store_search_correspondents_finish (CachetStore   *self,
+                                           GAsyncResult  *result,
+                                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        cachet_store_search_correspondents_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "cachet-correspondent.h"
 #include "cachet-message-info.h"
 #include "cachet-store-types.h"
 
@@ -311,6 +312,21 @@ void                 cachet_store_search_async            (CachetStore          
                                                            GAsyncReadyCallback      callback,
                                                            gpointer                 user_data);
 GPtrArray           *cachet_store_search_finish           (CachetStore             *self,
+                                                           GAsyncResult            *result,
+                                                           GError                 **error);
+GPtrArray           *cachet_store_search_correspondents   (CachetStore             *self,
+                                                           const char              *query,
+                                                           const char * const      *exclude,
+                                                           guint                    limit,
+                                                           GError                 **error);
+void                 cachet_store_search_correspondents_async (CachetStore         *self,
+                                                           const char              *query,
+                                                           const char * const      *exclude,
+                                                           guint                    limit,
+                                                           GCancellable            *cancellable,
+                                                           GAsyncReadyCallback      callback,
+                                                           gpointer                 user_data);
+GPtrArray           *cachet_store_search_correspondents_finish (CachetStore        *self,
                                                            GAsyncResult            *result,
                                                            GError                 **error);
 
