@@ -223,13 +223,19 @@ command_labs_import_mail (int    argc,
                           char **argv)
 {
   g_autofree char *account_name = NULL;
-  g_autofree char *folder = g_strdup ("INBOX");
+  /* No default in it: GOption would drop it without freeing it. */
+  g_autofree char *folder_arg = NULL;
+  const char *folder;
   g_autofree char *into = NULL;
   g_autofree char *inbox = NULL;
   gboolean json = FALSE;
+  int uid = 0;
   const GOptionEntry entries[] = {
     { "account", 0, 0, G_OPTION_ARG_STRING, &account_name, N_("Name of the account"), N_("NAME") },
-    { "folder", 0, 0, G_OPTION_ARG_STRING, &folder, N_("Folder (INBOX by default)"), N_("FOLDER") },
+    { "folder", 0, 0, G_OPTION_ARG_STRING, &folder_arg, N_("Folder (INBOX by default)"), N_("FOLDER") },
+    { "uid", 0, 0, G_OPTION_ARG_INT, &uid,
+      N_("File only this message, even if it was examined or filed before; UID as listed by “messages”"),
+      N_("UID") },
     { "into", 0, 0, G_OPTION_ARG_FILENAME, &into, N_("File into this per-patient archive folder"), N_("DIR") },
     { "inbox", 0, 0, G_OPTION_ARG_FILENAME, &inbox, N_("Also copy each new file into the practice software’s inbox folder"), N_("DIR") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
@@ -252,16 +258,32 @@ command_labs_import_mail (int    argc,
   add_layout_options (context, &layout);
   if ((status = cachet_cli_parse_options (context, &argc, &argv)) != 0)
     return status;
+  folder = folder_arg != NULL ? folder_arg : "INBOX";
+  if (uid < 0)
+    {
+      g_printerr (_("cachet-cli: a UID is a positive number, as listed by “messages”\n"));
+      return CACHET_CLI_USAGE;
+    }
   if ((account = cachet_cli_find_account (account_name)) == NULL
       || (store = cachet_cli_open_store (account)) == NULL)
     return CACHET_CLI_FAILED;
 
-  /* Messages examined by an earlier run, or tagged by another
-   * workstation, are not read again: the journal has their results. */
   import = cachet_lab_mail_import_new (store, NULL, into, inbox);
   cachet_lab_mail_import_set_layout (import, layout_from_options (&layout));
-  cachet_lab_mail_import_run_async (import, folder, NULL, cachet_cli_result_cb, &result);
-  filed = cachet_lab_mail_import_run_finish (import, cachet_cli_wait (&result), &report, &error);
+  if (uid > 0)
+    {
+      /* The one message asked for, read again even if it was examined:
+       * what the journal has already comes back as duplicates. */
+      cachet_lab_mail_import_message_async (import, folder, uid, NULL, cachet_cli_result_cb, &result);
+      filed = cachet_lab_mail_import_message_finish (import, cachet_cli_wait (&result), &report, &error);
+    }
+  else
+    {
+      /* Messages examined by an earlier run, or tagged by another
+       * workstation, are not read again: the journal has their results. */
+      cachet_lab_mail_import_run_async (import, folder, NULL, cachet_cli_result_cb, &result);
+      filed = cachet_lab_mail_import_run_finish (import, cachet_cli_wait (&result), &report, &error);
+    }
   if (filed == NULL)
     return cachet_cli_fail (error);
 

@@ -32,3 +32,31 @@ cachet_lab_settings_get_layout (GSettings *settings)
     layout |= CACHET_LAB_LAYOUT_INBOX_BY_DAY;
   return layout;
 }
+
+/**
+ * cachet_lab_settings_new_mail_import:
+ * @settings: the application's settings
+ * @store: the store of the account whose mail is filed
+ *
+ * Returns: (transfer full): an import of @store's mail into the folders and
+ *   with the layout the user chose in Preferences; an empty folder setting
+ *   means the default archive, or no practice software inbox
+ */
+CachetLabMailImport *
+cachet_lab_settings_new_mail_import (GSettings   *settings,
+                                     CachetStore *store)
+{
+  g_autofree char *archive = NULL;
+  g_autofree char *inbox = NULL;
+  CachetLabMailImport *import;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (CACHET_IS_STORE (store), NULL);
+
+  archive = g_settings_get_string (settings, "lab-archive-folder");
+  inbox = g_settings_get_string (settings, "lab-inbox-folder");
+  import = cachet_lab_mail_import_new (store, NULL, *archive != '\0' ? archive : NULL,
+                                       *inbox != '\0' ? inbox : NULL);
+  cachet_lab_mail_import_set_layout (import, cachet_lab_settings_get_layout (settings));
+  return import;
+}

@@ -9,9 +9,12 @@
 #include <gio/gio.h>
 
 #include "cachet-lab-filer.h"
+#include "cachet-lab-mail-import.h"
 
 G_BEGIN_DECLS
 
-CachetLabLayout cachet_lab_settings_get_layout (GSettings *settings);
+CachetLabLayout      cachet_lab_settings_get_layout      (GSettings   *settings);
+CachetLabMailImport *cachet_lab_settings_new_mail_import (GSettings   *settings,
+                                                          CachetStore *store);
 
 G_END_DECLS

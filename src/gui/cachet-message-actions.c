@@ -9,16 +9,20 @@
 #include <glib/gi18n.h>
 
 #include "cachet-folder.h"
+#include "cachet-lab-mail-import.h"
+#include "cachet-lab-settings.h"
 #include "cachet-message-actions.h"
 
 /* What the user does to the selected messages: mark them read or unread,
- * star them, move them, delete them. Each action changes the local index at
- * once, so the list reacts without waiting for the network, and is queued
- * for the server; the next sync replays it.
+ * star them, move them, delete them, file the lab results of one. Each
+ * action changes the local index at once, so the list reacts without
+ * waiting for the network, and is queued for the server; the next sync
+ * replays it.
  *
  * The actions ("message.read", "message.flagged", "message.move-to",
- * "message.delete") follow the selection: disabled when nothing is selected,
- * and the two toggles show the state of the selection (on when every
+ * "message.delete", "message.file-lab-results") follow the selection:
+ * disabled when nothing is selected (filing, unless exactly one message
+ * is), and the two toggles show the state of the selection (on when every
  * selected message is read, or starred). */
 
 /* The toggles' state is read from this many selected messages at most: a
@@ -36,6 +40,8 @@ struct _CachetMessageActions
   char               *folder;
   GListModel         *folders;
   GCancellable       *cancellable;
+  /* Where lab results are filed, read at each filing. */
+  GSettings          *settings;
 };
 
 G_DEFINE_FINAL_TYPE (CachetMessageActions, cachet_message_actions, G_TYPE_OBJECT)
@@ -43,6 +49,7 @@ G_DEFINE_FINAL_TYPE (CachetMessageActions, cachet_message_actions, G_TYPE_OBJECT
 enum {
   APPLIED,
   FAILED,
+  INFORM,
   N_SIGNALS
 };
 
@@ -104,6 +111,7 @@ update_actions (CachetMessageActions *self)
   set_action_state (self, "read", enabled, all_have_flag (messages, CACHET_MESSAGE_FLAG_SEEN));
   set_action_state (self, "flagged", enabled, all_have_flag (messages, CACHET_MESSAGE_FLAG_FLAGGED));
   set_action_state (self, "delete", enabled, FALSE);
+  set_action_state (self, "file-lab-results", enabled && messages->len == 1, FALSE);
   set_action_state (self, "move-to", enabled && g_menu_model_get_n_items (G_MENU_MODEL (self->move_menu)) > 0,
                     FALSE);
 }
@@ -233,6 +241,145 @@ delete_activate (GSimpleAction *action,
       return;
     }
   apply (self, delete);
+}
+
+/* What filing one message gave, as the user reads it: each outcome in a
+ * few words, or alone, as a sentence of its own. */
+static char *
+describe_filing (GPtrArray *entries,
+                 gboolean  *show_results)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const char *patient = NULL;
+  gboolean one_patient = TRUE;
+  guint filed = 0, pending = 0, known = 0, unreadable = 0;
+  gboolean alone;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CachetLabJournalEntry *entry = g_ptr_array_index (entries, i);
+      const char *name = cachet_lab_journal_entry_get_patient (entry);
+
+      switch (cachet_lab_journal_entry_get_status (entry))
+        {
+        case CACHET_LAB_ENTRY_STATUS_FILED:
+          if (filed++ == 0)
+            patient = name;
+          else if (g_strcmp0 (patient, name) != 0)
+            one_patient = FALSE;
+          break;
+        case CACHET_LAB_ENTRY_STATUS_PENDING:
+          pending++;
+          break;
+        /* Filed before, or older than a version filed before: nothing new. */
+        case CACHET_LAB_ENTRY_STATUS_DUPLICATE:
+        case CACHET_LAB_ENTRY_STATUS_REPLACED:
+          known++;
+          break;
+        case CACHET_LAB_ENTRY_STATUS_UNRECOGNISED:
+          unreadable++;
+          break;
+        }
+    }
+  alone = (filed > 0) + (pending > 0) + (known > 0) + (unreadable > 0) == 1;
+
+  if (filed > 0 && one_patient && patient != NULL)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Filed %u lab result for %s",
+                                                          "Filed %u lab results for %s", filed),
+                                             filed, patient));
+  else if (filed > 0 && !one_patient)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Filed %u lab result for several patients",
+                                                          "Filed %u lab results for several patients", filed),
+                                             filed));
+  else if (filed > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Filed %u lab result",
+                                                          "Filed %u lab results", filed),
+                                             filed));
+  if (pending > 0 && alone)
+    g_ptr_array_add (parts, g_strdup (_("Waiting for you to confirm the patient")));
+  else if (pending > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "%u waiting for you to confirm the patient",
+                                                          "%u waiting for you to confirm the patient", pending),
+                                             pending));
+  if (known > 0 && alone)
+    g_ptr_array_add (parts, g_strdup (_("Already filed")));
+  else if (known > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u already filed",
+                                                          "%u already filed", known),
+                                             known));
+  if (unreadable > 0 && alone)
+    g_ptr_array_add (parts, g_strdup (_("The lab file could not be read: it is kept as it came, and Results says why")));
+  else if (unreadable > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u could not be read",
+                                                          "%u could not be read", unreadable),
+                                             unreadable));
+  g_ptr_array_add (parts, NULL);
+
+  *show_results = filed > 0 || pending > 0 || unreadable > 0;
+  /* Translators: joins "Filed 1 lab result for …", "1 already filed"… */
+  return g_strjoinv (_(", "), (char **) parts->pdata);
+}
+
+static void
+lab_results_filed_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CachetMessageActions) self = user_data;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CachetLabMailReport report;
+  gboolean show_results;
+
+  entries = cachet_lab_mail_import_message_finish (CACHET_LAB_MAIL_IMPORT (source), result, &report, &error);
+  if (entries == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (g_error_matches (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_NO_RESULT))
+        g_signal_emit (self, signals[INFORM], 0, error->message, NULL, NULL);
+      else if (g_error_matches (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_NOT_FOUND))
+        g_signal_emit (self, signals[INFORM], 0,
+                       _("This message is no longer in the folder: select it where it was moved, then try again"),
+                       NULL, NULL);
+      else
+        {
+          /* The filer says what to do; most often the folders chosen in
+           * Preferences cannot be written. */
+          text = g_strdup_printf (_("Lab results could not be filed: %s"), error->message);
+          g_signal_emit (self, signals[INFORM], 0, text, _("Preferences"), "app.preferences");
+        }
+      return;
+    }
+
+  text = describe_filing (entries, &show_results);
+  g_signal_emit (self, signals[INFORM], 0, text, show_results ? _("Show Results") : NULL,
+                 show_results ? "app.show-results" : NULL);
+  /* The keyword is in the index and queued: the next sync tells the other
+   * workstations. */
+  if (report.tagged > 0)
+    g_signal_emit (self, signals[APPLIED], 0);
+}
+
+/* Files the lab results of the one selected message, whatever the
+ * automatic import did with it and whether or not it is on. */
+static void
+file_lab_results_activate (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  CachetMessageActions *self = user_data;
+  g_autoptr(GPtrArray) messages = dup_selected (self, 2);
+  g_autoptr(CachetLabMailImport) import = NULL;
+
+  if (self->store == NULL || messages->len != 1)
+    return;
+  import = cachet_lab_settings_new_mail_import (self->settings, self->store);
+  cachet_lab_mail_import_message_async (import, self->folder,
+                                        cachet_message_info_get_uid (g_ptr_array_index (messages, 0)),
+                                        self->cancellable, lab_results_filed_cb, g_object_ref (self));
 }
 
 /* The folders the selection can move to: every folder of the account but
@@ -370,6 +517,7 @@ cachet_message_actions_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->folders);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cachet_message_actions_parent_class)->dispose (object);
 }
@@ -409,6 +557,16 @@ cachet_message_actions_class_init (CachetMessageActionsClass *klass)
    */
   signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * CachetMessageActions::inform:
+   * @text: what an action did, for the user
+   * @button_label: (nullable): the label of a button that goes on from there
+   * @button_action: (nullable): the detailed action the button activates
+   */
+  signals[INFORM] = g_signal_new ("inform", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -419,9 +577,11 @@ cachet_message_actions_init (CachetMessageActions *self)
     { .name = "flagged", .state = "false", .change_state = flagged_change_state },
     { .name = "move-to", .parameter_type = "s", .activate = move_to_activate },
     { .name = "delete", .activate = delete_activate },
+    { .name = "file-lab-results", .activate = file_lab_results_activate },
   };
 
   self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APPLICATION_ID);
   self->move_menu = g_menu_new ();
   self->group = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->group), entries, G_N_ELEMENTS (entries), self);

@@ -753,8 +753,6 @@ import_lab_results (CachetWindow  *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CachetLabMailImport) import = NULL;
-  g_autofree char *archive = g_settings_get_string (self->settings, "lab-archive-folder");
-  g_autofree char *inbox = g_settings_get_string (self->settings, "lab-inbox-folder");
   CachetStore *store = cachet_application_get_store (get_application (self), account, &error);
   SyncData *data;
 
@@ -763,9 +761,7 @@ import_lab_results (CachetWindow  *self,
       show_toast (self, error->message);
       return;
     }
-  import = cachet_lab_mail_import_new (store, NULL, *archive != '\0' ? archive : NULL,
-                                      *inbox != '\0' ? inbox : NULL);
-  cachet_lab_mail_import_set_layout (import, cachet_lab_settings_get_layout (self->settings));
+  import = cachet_lab_settings_new_mail_import (self->settings, store);
   data = g_new0 (SyncData, 1);
   data->window = g_object_ref (self);
   data->account = g_object_ref (account);
@@ -990,6 +986,20 @@ message_actions_applied_cb (CachetWindow *self)
   reload_folders (self, cachet_account_get_id (account));
   reload_messages (self);
   sync_account (self, account, TRUE);
+}
+
+static void
+message_actions_inform_cb (CachetWindow *self,
+                           const char   *text,
+                           const char   *button_label,
+                           const char   *button_action)
+{
+  AdwToast *toast = show_toast (self, text);
+
+  if (button_action == NULL)
+    return;
+  adw_toast_set_button_label (toast, button_label);
+  adw_toast_set_action_name (toast, button_action);
 }
 
 static void
@@ -1369,6 +1379,8 @@ cachet_window_init (CachetWindow *self)
                            G_CALLBACK (message_actions_applied_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->message_actions, "failed",
                            G_CALLBACK (show_toast), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->message_actions, "inform",
+                           G_CALLBACK (message_actions_inform_cb), self, G_CONNECT_SWAPPED);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

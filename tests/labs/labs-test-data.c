@@ -133,3 +133,19 @@ labs_test_cda (const char *ins_root,
     "</ClinicalDocument>\r\n",
     set_id, version, set_id, version, ins_root, related, glucose, pdf);
 }
+
+/* A message from a lab with @content attached as @file_name. */
+GBytes *
+labs_test_mail (const char *content,
+                const char *file_name)
+{
+  g_autofree char *encoded = g_base64_encode ((const guchar *) content, strlen (content));
+  char *raw = g_strdup_printf (
+    "From: Labo <labo@example.org>\r\nTo: secretariat@demo.cachet.test\r\nSubject: CR\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+    "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVeuillez trouver le compte-rendu.\r\n"
+    "--b\r\nContent-Type: application/octet-stream; name=\"%s\"\r\n"
+    "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--b--\r\n", file_name, encoded);
+
+  return g_bytes_new_take (raw, strlen (raw));
+}

@@ -29,5 +29,7 @@ char   *labs_test_cda            (const char      *ins_root,
                                   guint            version,
                                   const char      *replaces,
                                   const char      *glucose);
+GBytes *labs_test_mail           (const char      *content,
+                                  const char      *file_name);
 
 G_END_DECLS

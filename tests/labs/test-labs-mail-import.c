@@ -21,9 +21,11 @@
 
 /* Lab results filed from the messages of a store: each message read once,
  * tagged for the other workstations once filed, and skipped unread when
- * another workstation tagged it; the command line does the same. */
+ * another workstation tagged it; one message filed on demand whatever was
+ * done before; the command line does the same. */
 
 #define UIDVALIDITY 41
+#define INS_OID     "1.2.250.1.213.1.4.8"
 
 typedef struct
 {
@@ -81,20 +83,22 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->archive);
 }
 
-/* A message from a lab with an HPRIM Net file attached. */
+/* An HPRIM Net file of two patients, neither with a qualified INS. */
 static GBytes *
 lab_message (void)
 {
   g_autofree char *hprim = labs_test_hprim_net (FALSE);
-  g_autofree char *encoded = g_base64_encode ((const guchar *) hprim, strlen (hprim));
-  char *raw = g_strdup_printf (
-    "From: Labo <labo@example.org>\r\nTo: secretariat@demo.cachet.test\r\nSubject: CR\r\n"
-    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
-    "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVeuillez trouver le compte-rendu.\r\n"
-    "--b\r\nContent-Type: application/octet-stream; name=\"cr.hpr\"\r\n"
-    "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--b--\r\n", encoded);
 
-  return g_bytes_new_take (raw, strlen (raw));
+  return labs_test_mail (hprim, "cr.hpr");
+}
+
+/* A CR-BIO of one patient with a qualified INS: filed at once. */
+static GBytes *
+cda_message (const char *set_id)
+{
+  g_autofree char *cda = labs_test_cda (INS_OID, set_id, 1, NULL, "7.8");
+
+  return labs_test_mail (cda, "cr-bio.xml");
 }
 
 static GBytes *
@@ -325,6 +329,146 @@ test_cancelled (Fixture       *fixture,
   g_assert_false (has_keyword (fixture->store, 1));
 }
 
+static GPtrArray *
+import_on_demand (Fixture             *fixture,
+                  guint32              uid,
+                  CachetLabMailReport *report,
+                  GError             **error)
+{
+  g_autoptr(CachetLabMailImport) import = cachet_lab_mail_import_new (fixture->store, fixture->journal,
+                                                                      fixture->archive, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cachet_lab_mail_import_message_async (import, "INBOX", uid, NULL, cachet_test_result_cb, &result);
+  return cachet_lab_mail_import_message_finish (import, cachet_test_wait_result (&result), report, error);
+}
+
+static guint
+count_pending_actions (CachetStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) actions = cachet_store_list_pending_actions (store, &error);
+
+  g_assert_no_error (error);
+  return actions->len;
+}
+
+static void
+assert_all_status (GPtrArray            *entries,
+                   CachetLabEntryStatus  status)
+{
+  g_assert_cmpuint (entries->len, >, 0);
+  for (guint i = 0; i < entries->len; i++)
+    g_assert_cmpint (cachet_lab_journal_entry_get_status (g_ptr_array_index (entries, i)), ==, status);
+}
+
+/* A message below the progress of the folder's runs, which they will never
+ * read again: filed on demand, tagged once; filed again, the journal says
+ * duplicate and nothing is queued twice. */
+static void
+test_one_message (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) lab = lab_message ();
+  g_autoptr(GBytes) other = letter ();
+  g_autoptr(GPtrArray) run = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) actions = NULL;
+  g_autoptr(GError) error = NULL;
+  CachetLabMailReport report;
+  CachetPendingAction *action;
+
+  add_message (fixture->store, 2, other, NULL);
+  run = run_import (fixture, fixture->archive, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.examined, ==, 1);
+  /* Appears below what the run reached, as after a restore from backup. */
+  add_message (fixture->store, 1, lab, NULL);
+  g_clear_pointer (&run, g_ptr_array_unref);
+  run = run_import (fixture, fixture->archive, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (run->len, ==, 0);
+  g_assert_cmpuint (report.examined, ==, 0);
+
+  entries = import_on_demand (fixture, 1, &report, &error);
+  g_assert_no_error (error);
+  /* Two patients without a qualified INS: both wait for the user. */
+  g_assert_cmpuint (entries->len, ==, 2);
+  assert_all_status (entries, CACHET_LAB_ENTRY_STATUS_PENDING);
+  g_assert_cmpuint (report.examined, ==, 1);
+  g_assert_cmpuint (report.tagged, ==, 1);
+  g_assert_cmpuint (report.skipped, ==, 0);
+  g_assert_true (has_keyword (fixture->store, 1));
+  actions = cachet_store_list_pending_actions (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (actions->len, ==, 1);
+  action = g_ptr_array_index (actions, 0);
+  g_assert_cmpint (action->kind, ==, CACHET_PENDING_ACTION_ADD_FLAGS);
+  g_assert_cmpuint (action->uidvalidity, ==, UIDVALIDITY);
+  g_assert_cmpuint (g_array_index (action->uids, guint32, 0), ==, 1);
+  g_assert_cmpstrv (action->keywords, ((const char * const[]) { CACHET_LAB_FILED_KEYWORD, NULL }));
+
+  again = import_on_demand (fixture, 1, &report, &error);
+  g_assert_no_error (error);
+  /* The file is known by its hash: one duplicate for the whole of it. */
+  assert_all_status (again, CACHET_LAB_ENTRY_STATUS_DUPLICATE);
+  g_assert_cmpuint (count_journal (fixture), ==, 2);
+  g_assert_cmpuint (report.tagged, ==, 0);
+  g_assert_cmpuint (count_pending_actions (fixture->store), ==, 1);
+}
+
+/* Tagged by another workstation, whose journal this one does not share:
+ * asked for, it is filed here, with no second keyword queued. */
+static void
+test_one_message_tagged (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GBytes) cda = cda_message ("1.2.250.1.999.7");
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const keywords[] = { CACHET_LAB_FILED_KEYWORD, NULL };
+  CachetLabMailReport report;
+
+  add_message (fixture->store, 5, cda, keywords);
+  entries = import_on_demand (fixture, 5, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  assert_all_status (entries, CACHET_LAB_ENTRY_STATUS_FILED);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_patient (g_ptr_array_index (entries, 0)), ==,
+                   "DURAND Hélène (1961-03-02)");
+  g_assert_true (g_str_has_prefix (cachet_lab_journal_entry_get_folder (g_ptr_array_index (entries, 0)),
+                                   fixture->archive));
+  g_assert_cmpuint (report.tagged, ==, 0);
+  g_assert_cmpuint (count_pending_actions (fixture->store), ==, 0);
+}
+
+/* A letter holds no lab result: a clear error, nothing written, nothing
+ * tagged; a message gone from the store is not found. */
+static void
+test_one_message_without_result (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GBytes) other = letter ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) gone = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_message (fixture->store, 3, other, NULL);
+  entries = import_on_demand (fixture, 3, NULL, &error);
+  g_assert_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_NO_RESULT);
+  g_assert_cmpstr (error->message, ==, "No lab result found in this message");
+  g_assert_null (entries);
+  g_clear_error (&error);
+  g_assert_false (has_keyword (fixture->store, 3));
+  g_assert_cmpuint (count_pending_actions (fixture->store), ==, 0);
+  g_assert_cmpuint (count_journal (fixture), ==, 0);
+
+  gone = import_on_demand (fixture, 4, NULL, &error);
+  g_assert_error (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_NOT_FOUND);
+  g_assert_null (gone);
+}
+
 static JsonArray *
 parse_json_array (const char *text)
 {
@@ -381,6 +525,74 @@ test_cli (void)
   g_assert_true (has_keyword (store, 1));
 }
 
+static void
+assert_json_statuses (const char *json,
+                      const char *status)
+{
+  g_autoptr(JsonArray) entries = parse_json_array (json);
+
+  g_assert_cmpuint (json_array_get_length (entries), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, 0), "status"), ==,
+                   status);
+}
+
+/* cachet-cli labs import-mail --uid: one message, filed and tagged, then a
+ * duplicate; a letter says it holds no lab result; a bad UID is a usage
+ * error. */
+static void
+test_cli_one_message (void)
+{
+  g_autofree char *accounts_file = g_build_filename (g_get_user_config_dir (), "cachet", "accounts.ini", NULL);
+  g_autofree char *archive = g_build_filename (g_get_user_data_dir (), "cli-one-archive", NULL);
+  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
+  g_autoptr(CachetAccount) account = cachet_account_new ("Secrétariat", "secretariat@demo.cachet.test",
+                                                         "imaps://localhost", "smtps://localhost");
+  g_autoptr(CachetStore) store = NULL;
+  g_autoptr(CachetCliResult) imported = NULL;
+  g_autoptr(CachetCliResult) again = NULL;
+  g_autoptr(CachetCliResult) none = NULL;
+  g_autoptr(CachetCliResult) usage = NULL;
+  g_autoptr(GBytes) cda = cda_message ("1.2.250.1.999.8");
+  g_autoptr(GBytes) other = letter ();
+  g_autoptr(GError) error = NULL;
+  CachetFolderInfo inbox = { .name = (char *) "INBOX", .uidvalidity = UIDVALIDITY };
+
+  g_unlink (accounts_file);
+  g_assert_true (cachet_account_list_load (accounts, &error));
+  g_assert_true (cachet_account_list_add (accounts, account, &error));
+  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cachet_store_upsert_folder (store, &inbox, &error));
+  add_message (store, 1, cda, NULL);
+  add_message (store, 2, other, NULL);
+  g_clear_object (&store);
+
+  imported = cachet_test_run_cli ("labs", "import-mail", "--account", "Secrétariat", "--folder", "INBOX",
+                                  "--uid", "1", "--into", archive, "--json", NULL);
+  g_assert_cmpint (imported->exit_status, ==, 0);
+  assert_json_statuses (imported->out, "filed");
+
+  again = cachet_test_run_cli ("labs", "import-mail", "--account", "Secrétariat", "--folder", "INBOX",
+                               "--uid", "1", "--into", archive, "--json", NULL);
+  g_assert_cmpint (again->exit_status, ==, 0);
+  assert_json_statuses (again->out, "duplicate");
+
+  none = cachet_test_run_cli ("labs", "import-mail", "--account", "Secrétariat", "--uid", "2",
+                              "--into", archive, NULL);
+  g_assert_cmpint (none->exit_status, ==, 1);
+  g_assert_nonnull (strstr (none->err, "No lab result found in this message"));
+  g_assert_cmpstr (none->out, ==, "");
+
+  usage = cachet_test_run_cli ("labs", "import-mail", "--account", "Secrétariat", "--uid=-2", NULL);
+  g_assert_cmpint (usage->exit_status, ==, 2);
+  g_assert_nonnull (strstr (usage->err, "positive number"));
+
+  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (has_keyword (store, 1));
+  g_assert_false (has_keyword (store, 2));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -396,7 +608,14 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/labs/mail-import/cancelled", Fixture, NULL, fixture_set_up, test_cancelled, fixture_tear_down);
   g_test_add ("/labs/mail-import/layout", Fixture, NULL, fixture_set_up, test_layout, fixture_tear_down);
+  g_test_add ("/labs/mail-import/one-message", Fixture, NULL, fixture_set_up, test_one_message,
+              fixture_tear_down);
+  g_test_add ("/labs/mail-import/one-message-tagged", Fixture, NULL, fixture_set_up, test_one_message_tagged,
+              fixture_tear_down);
+  g_test_add ("/labs/mail-import/one-message-without-result", Fixture, NULL, fixture_set_up,
+              test_one_message_without_result, fixture_tear_down);
   g_test_add_func ("/labs/mail-import/cli", test_cli);
+  g_test_add_func ("/labs/mail-import/cli-one-message", test_cli_one_message);
 
   return g_test_run ();
 }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "cachet-lab-detect.h"
 #include "cachet-lab-filer.h"
 #include "cachet-lab-mail-import.h"
@@ -30,7 +32,12 @@
  * Which messages were examined is remembered per folder and UIDVALIDITY
  * (the highest UID read, in order), next to the store: an import after
  * each sync then reads only what the sync brought, instead of parsing the
- * whole inbox again for the messages that hold no lab result. */
+ * whole inbox again for the messages that hold no lab result.
+ *
+ * One message can also be filed on demand, whatever that progress says and
+ * whether or not the account imports after its syncs: the user asked for
+ * that message, so even the keyword of another workstation does not stop
+ * it, and the journal still files nothing twice. */
 
 #define EXAMINED_FILE      "labs-examined.ini"
 #define KEY_UIDVALIDITY    "UIDValidity"
@@ -208,8 +215,54 @@ tag_message (CachetLabMailImport  *self,
   return cachet_store_apply_action (self->store, action, NULL, error) != 0;
 }
 
-/* Examines one message; FALSE stops the run there, so that the next one
- * starts again from this message. */
+static CachetLabFiler *
+open_filer (CachetLabMailImport  *self,
+            GError              **error)
+{
+  g_autoptr(CachetLabFiler) filer = cachet_lab_filer_new (self->journal_path, self->archive_dir,
+                                                          self->inbox_dir, error);
+
+  if (filer == NULL)
+    return NULL;
+  cachet_lab_filer_set_layout (filer, self->layout);
+  return g_steal_pointer (&filer);
+}
+
+/* Reads the message of @info and files its lab results, then tags it,
+ * unless it carries the keyword already: a message filed again on demand
+ * needs no second STORE. @found says whether it held any lab result. */
+static gboolean
+file_message (CachetLabMailImport  *self,
+              CachetLabFiler       *filer,
+              const char           *folder,
+              guint32               uidvalidity,
+              CachetMessageInfo    *info,
+              GPtrArray            *entries,
+              CachetLabMailReport  *report,
+              gboolean             *found,
+              GCancellable         *cancellable,
+              GError              **error)
+{
+  guint32 uid = cachet_message_info_get_uid (info);
+  g_autoptr(GBytes) raw = NULL;
+
+  raw = cachet_store_load_message (self->store, folder, uid, cancellable, error);
+  if (raw == NULL)
+    return FALSE;
+  report->examined++;
+  if (!import_message (filer, raw, cachet_message_info_get_from_address (info), entries, found,
+                       cancellable, error))
+    return FALSE;
+  if (!*found || cachet_message_info_has_keyword (info, CACHET_LAB_FILED_KEYWORD))
+    return TRUE;
+  if (!tag_message (self, folder, uidvalidity, uid, error))
+    return FALSE;
+  report->tagged++;
+  return TRUE;
+}
+
+/* Examines one message of a folder run; FALSE stops the run there, so that
+ * the next one starts again from this message. */
 static gboolean
 examine_message (CachetLabMailImport  *self,
                  CachetLabFiler       *filer,
@@ -222,7 +275,6 @@ examine_message (CachetLabMailImport  *self,
                  GError              **error)
 {
   g_autoptr(CachetMessageInfo) info = NULL;
-  g_autoptr(GBytes) raw = NULL;
   g_autoptr(GError) local_error = NULL;
   gboolean found;
 
@@ -240,20 +292,7 @@ examine_message (CachetLabMailImport  *self,
       report->skipped++;
       return TRUE;
     }
-
-  raw = cachet_store_load_message (self->store, folder, uid, cancellable, error);
-  if (raw == NULL)
-    return FALSE;
-  report->examined++;
-  if (!import_message (filer, raw, cachet_message_info_get_from_address (info), entries, &found,
-                       cancellable, error))
-    return FALSE;
-  if (!found)
-    return TRUE;
-  if (!tag_message (self, folder, uidvalidity, uid, error))
-    return FALSE;
-  report->tagged++;
-  return TRUE;
+  return file_message (self, filer, folder, uidvalidity, info, entries, report, &found, cancellable, error);
 }
 
 /* The run proper, the import lock held. */
@@ -289,10 +328,8 @@ import_folder (CachetLabMailImport  *self,
   if (uids->len == 0 || g_array_index (uids, guint32, uids->len - 1) <= last_uid)
     return TRUE;
 
-  filer = cachet_lab_filer_new (self->journal_path, self->archive_dir, self->inbox_dir, error);
-  if (filer == NULL)
+  if ((filer = open_filer (self, error)) == NULL)
     return FALSE;
-  cachet_lab_filer_set_layout (filer, self->layout);
   for (guint i = 0; i < uids->len && local_error == NULL; i++)
     {
       guint32 uid = g_array_index (uids, guint32, i);
@@ -355,9 +392,91 @@ cachet_lab_mail_import_run (CachetLabMailImport  *self,
   return g_steal_pointer (&entries);
 }
 
+/* The on-demand import proper, the import lock held. */
+static gboolean
+import_one (CachetLabMailImport  *self,
+            const char           *folder,
+            guint32               uid,
+            GPtrArray            *entries,
+            CachetLabMailReport  *report,
+            GCancellable         *cancellable,
+            GError              **error)
+{
+  g_autoptr(CachetFolderInfo) folder_info = NULL;
+  g_autoptr(CachetMessageInfo) info = NULL;
+  g_autoptr(CachetLabFiler) filer = NULL;
+  gboolean found;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if ((folder_info = cachet_store_get_folder (self->store, folder, error)) == NULL
+      || (info = cachet_store_get_message (self->store, folder, uid, error)) == NULL
+      || (filer = open_filer (self, error)) == NULL)
+    return FALSE;
+  if (!file_message (self, filer, folder, folder_info->uidvalidity, info, entries, report, &found,
+                     cancellable, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error_literal (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_NO_RESULT,
+                           _("No lab result found in this message"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * cachet_lab_mail_import_message:
+ * @folder: the folder of the store that holds the message
+ * @uid: the message's UID in @folder
+ * @report: (out caller-allocates) (optional): what was done
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Files the lab results of one message, at the user's request: whether or
+ * not a run examined it before, and even when another workstation tagged
+ * it. What the journal has already is reported as duplicates, not filed
+ * again. The message is tagged with %CACHET_LAB_FILED_KEYWORD unless it has
+ * it already. Leaves the progress of cachet_lab_mail_import_run() alone.
+ * Blocking: call from a worker, or use
+ * cachet_lab_mail_import_message_async().
+ *
+ * A message with no lab result gives %CACHET_LABS_ERROR_NO_RESULT; a
+ * message no longer in the store gives %CACHET_STORE_ERROR_NOT_FOUND.
+ *
+ * Returns: (transfer full) (element-type CachetLabJournalEntry): the journal
+ *   entries the results gave, at least one, or %NULL on error
+ */
+GPtrArray *
+cachet_lab_mail_import_message (CachetLabMailImport  *self,
+                                const char           *folder,
+                                guint32               uid,
+                                CachetLabMailReport  *report,
+                                GCancellable         *cancellable,
+                                GError              **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  CachetLabMailReport counts = { 0 };
+
+  g_return_val_if_fail (CACHET_IS_LAB_MAIL_IMPORT (self), NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
+  g_return_val_if_fail (uid != 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  locker = g_mutex_locker_new (&import_lock);
+  if (!import_one (self, folder, uid, entries, &counts, cancellable, error))
+    return NULL;
+  if (report != NULL)
+    *report = counts;
+  return g_steal_pointer (&entries);
+}
+
 typedef struct
 {
   char                *folder;
+  /* 0 for a run over the folder: no message has UID 0. */
+  guint32              uid;
   CachetLabMailReport  report;
 } RunData;
 
@@ -376,13 +495,54 @@ run_thread (GTask        *task,
 {
   RunData *data = task_data;
   GError *error = NULL;
-  GPtrArray *entries = cachet_lab_mail_import_run (source_object, data->folder, &data->report, cancellable,
-                                                   &error);
+  GPtrArray *entries;
 
+  if (data->uid != 0)
+    entries = cachet_lab_mail_import_message (source_object, data->folder, data->uid, &data->report,
+                                              cancellable, &error);
+  else
+    entries = cachet_lab_mail_import_run (source_object, data->folder, &data->report, cancellable, &error);
   if (entries == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+start_in_thread (CachetLabMailImport *self,
+                 const char          *folder,
+                 guint32              uid,
+                 gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  RunData *data = g_new0 (RunData, 1);
+
+  data->folder = g_strdup (folder);
+  data->uid = uid;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
+  g_task_run_in_thread (task, run_thread);
+}
+
+static GPtrArray *
+finish_in_thread (CachetLabMailImport  *self,
+                  GAsyncResult         *result,
+                  gpointer              source_tag,
+                  CachetLabMailReport  *report,
+                  GError              **error)
+{
+  GPtrArray *entries;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  entries = g_task_propagate_pointer (G_TASK (result), error);
+  if (entries != NULL && report != NULL)
+    *report = ((RunData *) g_task_get_task_data (G_TASK (result)))->report;
+  return entries;
 }
 
 /**
@@ -401,18 +561,10 @@ cachet_lab_mail_import_run_async (CachetLabMailImport *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  RunData *data;
-
   g_return_if_fail (CACHET_IS_LAB_MAIL_IMPORT (self));
   g_return_if_fail (folder != NULL);
 
-  data = g_new0 (RunData, 1);
-  data->folder = g_strdup (folder);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cachet_lab_mail_import_run_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
-  g_task_run_in_thread (task, run_thread);
+  start_in_thread (self, folder, 0, cachet_lab_mail_import_run_async, cancellable, callback, user_data);
 }
 
 /**
@@ -430,15 +582,52 @@ cachet_lab_mail_import_run_finish (CachetLabMailImport  *self,
                                    CachetLabMailReport  *report,
                                    GError              **error)
 {
-  GPtrArray *entries;
+  return finish_in_thread (self, result, cachet_lab_mail_import_run_async, report, error);
+}
 
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cachet_lab_mail_import_run_async, NULL);
+/**
+ * cachet_lab_mail_import_message_async:
+ * @folder: the folder of the store that holds the message
+ * @uid: the message's UID in @folder
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the import is done
+ * @user_data: data for @callback
+ *
+ * Runs cachet_lab_mail_import_message() in a worker thread.
+ */
+void
+cachet_lab_mail_import_message_async (CachetLabMailImport *self,
+                                      const char          *folder,
+                                      guint32              uid,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (CACHET_IS_LAB_MAIL_IMPORT (self));
+  g_return_if_fail (folder != NULL);
+  g_return_if_fail (uid != 0);
 
-  entries = g_task_propagate_pointer (G_TASK (result), error);
-  if (entries != NULL && report != NULL)
-    *report = ((RunData *) g_task_get_task_data (G_TASK (result)))->report;
-  return entries;
+  start_in_thread (self, folder, uid, cachet_lab_mail_import_message_async, cancellable, callback,
+                   user_data);
+}
+
+/**
+ * cachet_lab_mail_import_message_finish:
+ * @result: the result given to the callback
+ * @report: (out caller-allocates) (optional): what was done
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type CachetLabJournalEntry): the journal
+ *   entries the results gave, at least one, or %NULL on error, which is
+ *   %CACHET_LABS_ERROR_NO_RESULT for a message with no lab result
+ */
+GPtrArray *
+cachet_lab_mail_import_message_finish (CachetLabMailImport  *self,
+                                       GAsyncResult         *result,
+                                       CachetLabMailReport  *report,
+                                       GError              **error)
+{
+  return finish_in_thread (self, result, cachet_lab_mail_import_message_async, report, error);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "cachet-lab-filer.h"
+#include "cachet-labs-error.h"
 #include "cachet-store.h"
 
 G_BEGIN_DECLS
@@ -29,7 +30,8 @@ G_BEGIN_DECLS
  * @tagged: messages given %CACHET_LAB_FILED_KEYWORD; the server learns it at
  *   the account's next sync
  *
- * What an import from a folder did, besides the journal entries.
+ * What an import from a folder, or of one message, did, besides the journal
+ * entries.
  */
 typedef struct
 {
@@ -42,25 +44,41 @@ typedef struct
 
 G_DECLARE_FINAL_TYPE (CachetLabMailImport, cachet_lab_mail_import, CACHET, LAB_MAIL_IMPORT, GObject)
 
-CachetLabMailImport *cachet_lab_mail_import_new        (CachetStore          *store,
-                                                        const char           *journal_path,
-                                                        const char           *archive_dir,
-                                                        const char           *inbox_dir);
-void                 cachet_lab_mail_import_set_layout (CachetLabMailImport  *self,
-                                                        CachetLabLayout       layout);
-GPtrArray           *cachet_lab_mail_import_run        (CachetLabMailImport  *self,
-                                                        const char           *folder,
-                                                        CachetLabMailReport  *report,
-                                                        GCancellable         *cancellable,
-                                                        GError              **error);
-void                 cachet_lab_mail_import_run_async  (CachetLabMailImport  *self,
-                                                        const char           *folder,
-                                                        GCancellable         *cancellable,
-                                                        GAsyncReadyCallback   callback,
-                                                        gpointer              user_data);
-GPtrArray           *cachet_lab_mail_import_run_finish (CachetLabMailImport  *self,
-                                                        GAsyncResult         *result,
-                                                        CachetLabMailReport  *report,
-                                                        GError              **error);
+CachetLabMailImport *cachet_lab_mail_import_new            (CachetStore          *store,
+                                                            const char           *journal_path,
+                                                            const char           *archive_dir,
+                                                            const char           *inbox_dir);
+void                 cachet_lab_mail_import_set_layout     (CachetLabMailImport  *self,
+                                                            CachetLabLayout       layout);
+GPtrArray           *cachet_lab_mail_import_run            (CachetLabMailImport  *self,
+                                                            const char           *folder,
+                                                            CachetLabMailReport  *report,
+                                                            GCancellable         *cancellable,
+                                                            GError              **error);
+void                 cachet_lab_mail_import_run_async      (CachetLabMailImport  *self,
+                                                            const char           *folder,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+GPtrArray           *cachet_lab_mail_import_run_finish     (CachetLabMailImport  *self,
+                                                            GAsyncResult         *result,
+                                                            CachetLabMailReport  *report,
+                                                            GError              **error);
+GPtrArray           *cachet_lab_mail_import_message        (CachetLabMailImport  *self,
+                                                            const char           *folder,
+                                                            guint32               uid,
+                                                            CachetLabMailReport  *report,
+                                                            GCancellable         *cancellable,
+                                                            GError              **error);
+void                 cachet_lab_mail_import_message_async  (CachetLabMailImport  *self,
+                                                            const char           *folder,
+                                                            guint32               uid,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+GPtrArray           *cachet_lab_mail_import_message_finish (CachetLabMailImport  *self,
+                                                            GAsyncResult         *result,
+                                                            CachetLabMailReport  *report,
+                                                            GError              **error);
 
 G_END_DECLS

@@ -25,6 +25,8 @@ G_BEGIN_DECLS
  * @CACHET_LABS_ERROR_INTEGRITY: a document does not match the size or hash
  *   its package announces
  * @CACHET_LABS_ERROR_JOURNAL: the import journal cannot be read or written
+ * @CACHET_LABS_ERROR_NO_RESULT: a message asked to be filed holds no lab
+ *   result (a PDF alone says nothing about whom or what it is for)
  *
  * Errors of lab result import: parsing, archives and filing.
  */
@@ -36,6 +38,7 @@ typedef enum
   CACHET_LABS_ERROR_UNSAFE,
   CACHET_LABS_ERROR_INTEGRITY,
   CACHET_LABS_ERROR_JOURNAL,
+  CACHET_LABS_ERROR_NO_RESULT,
 } CachetLabsError;
 
 GQuark cachet_labs_error_quark (void);
