@@ -272,3 +272,15 @@ smime_test_make_gnupg_home (const char *key,
     }
   g_error ("gpgsm cannot import the test key");
 }
+
+/* The shared samples sit beside the project (../shared/samples), or where
+ * CACHET_SAMPLES says. */
+char *
+smime_test_samples_dir (void)
+{
+  const char *dir = g_getenv ("CACHET_SAMPLES");
+
+  if (dir != NULL)
+    return g_strdup (dir);
+  return g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "samples", NULL);
+}

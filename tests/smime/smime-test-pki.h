@@ -50,6 +50,7 @@ void                smime_test_run_with_input (const char          *input,
 char               *smime_test_run_output     (const char * const  *argv,
                                                const char          *input,
                                                gboolean            *success);
+char               *smime_test_samples_dir    (void);
 void                smime_test_make_gnupg_home (const char         *key,
                                                const char          *cert,
                                                const char          *chain,

@@ -994,7 +994,7 @@ test_spoofing_samples (void)
     { "04-id/i2-display-name-confusion/i2-from-is-empty-smime.eml", CACHET_SECURITY_VERDICT_OTHER_ADDRESS, CACHET_SECURITY_REASON_SENDER_AMBIGUOUS },
     { "04-id/i2-display-name-confusion/i2-from-is-nonexistent-smime.eml", CACHET_SECURITY_VERDICT_OTHER_ADDRESS, CACHET_SECURITY_REASON_SENDER_AMBIGUOUS },
     { "04-id/i2-display-name-confusion/i2-from-is-only-a-name-smime.eml", CACHET_SECURITY_VERDICT_OTHER_ADDRESS, CACHET_SECURITY_REASON_SENDER_AMBIGUOUS },
-    { "04-id/i2-display-name-confusion/i2-from-is-sender-signer-a-smime.eml", CACHET_SECURITY_VERDICT_UNTRUSTED, CACHET_SECURITY_REASON_EXPIRED },
+    { "04-id/i2-display-name-confusion/i2-from-is-sender-signer-a-smime.eml", CACHET_SECURITY_VERDICT_OTHER_ADDRESS, CACHET_SECURITY_REASON_SENDER_AMBIGUOUS },
     { "04-id/i2-display-name-confusion/i2-from-is-sender-signer-b-smime.eml", CACHET_SECURITY_VERDICT_OTHER_ADDRESS, CACHET_SECURITY_REASON_SENDER_AMBIGUOUS },
     { "04-id/i2-display-name-confusion/i2-from-is-signer-sender-a-smime.eml", CACHET_SECURITY_VERDICT_OTHER_ADDRESS, CACHET_SECURITY_REASON_ADDRESS_MISMATCH },
     { "04-id/i2-display-name-confusion/i2-from-is-signer-sender-b-smime.eml", CACHET_SECURITY_VERDICT_OTHER_ADDRESS, CACHET_SECURITY_REASON_SENDER_AMBIGUOUS },

@@ -207,11 +207,40 @@ verify_opaque (GMimeObject              *root,
     cachet_security_report_set_content (report, content);
 }
 
-/* The addr-spec of the one From address, or %NULL if there is not exactly
- * one From header with exactly one mailbox, or if the header block is
- * ambiguous. */
+/* A display name that reads as another address, or whose text is
+ * reordered or hidden by format characters (bidi overrides, zero-width
+ * marks), shows the reader someone other than the address that signed
+ * (security.md §1, I2). A name that is the address itself is common and
+ * harmless. */
+static gboolean
+is_misleading_name (const char *name,
+                    const char *addr_spec)
+{
+  g_autofree char *bare = NULL;
+
+  if (!g_utf8_validate (name, -1, NULL))
+    return TRUE;
+  for (const char *c = name; *c != '\0'; c = g_utf8_next_char (c))
+    if (g_unichar_type (g_utf8_get_char (c)) == G_UNICODE_FORMAT)
+      return TRUE;
+  if (strchr (name, '@') == NULL)
+    return FALSE;
+
+  bare = g_strstrip (g_strdup (name));
+  if (*bare == '<' && g_str_has_suffix (bare, ">"))
+    {
+      bare[strlen (bare) - 1] = '\0';
+      memmove (bare, bare + 1, strlen (bare));
+    }
+  return g_ascii_strcasecmp (bare, addr_spec) != 0;
+}
+
+/* The addr-spec of the one From address, with its display name, or %NULL
+ * if there is not exactly one From header with exactly one mailbox, or if
+ * the header block is ambiguous. */
 static char *
-single_sender (GMimeMessage *message)
+single_sender (GMimeMessage  *message,
+               const char   **display_name)
 {
   GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
   InternetAddressList *from;
@@ -240,6 +269,7 @@ single_sender (GMimeMessage *message)
   addr_spec = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address));
   if (addr_spec == NULL || strchr (addr_spec, '@') == NULL || strpbrk (addr_spec, " \t\r\n") != NULL)
     return NULL;
+  *display_name = internet_address_get_name (address);
 
   return g_ascii_strdown (addr_spec, -1);
 }
@@ -249,7 +279,8 @@ check_sender (GMimeMessage         *message,
               CachetSecurityReport *report)
 {
   CachetCertificate *signer = cachet_security_report_get_signer (report);
-  g_autofree char *sender = single_sender (message);
+  const char *display_name = NULL;
+  g_autofree char *sender = single_sender (message, &display_name);
 
   if (sender == NULL)
     {
@@ -268,6 +299,14 @@ check_sender (GMimeMessage         *message,
                                                    "sender %s."), signer_name, sender);
 
       cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_ADDRESS_MISMATCH, detail);
+    }
+  else if (display_name != NULL && is_misleading_name (display_name, sender))
+    {
+      g_autofree char *detail = g_strdup_printf (_("The name shown with the sender, beside %s, reads "
+                                                   "as another address or hides part of its text: "
+                                                   "check the address itself."), sender);
+
+      cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_SENDER_AMBIGUOUS, detail);
     }
 }
 
