@@ -9,11 +9,10 @@
 #include <glib/gi18n.h>
 
 #include "cachet-composer-smime.h"
-#include "cachet-mime.h"
 
 /* The composer's S/MIME work, kept off the main thread: the certificate
- * store reads files, and signing or encrypting costs private-key and
- * cipher operations over the whole message. */
+ * store reads files. Signing and encrypting at Send are the engine's
+ * cachet_smime_protect_message(), in the composer's send thread. */
 
 /* Whether a message to @address could be encrypted now: the same choice
  * of certificate as at Send (valid now), so that the Encrypt button never
@@ -151,76 +150,4 @@ cachet_composer_smime_import_finish (CachetCertificateStore  *store,
   g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/**
- * cachet_composer_smime_protect:
- * @message: the built message (RFC 5322 bytes)
- * @identity: the sender's identity
- * @store: the user's certificates, for the recipients'
- * @recipients: (array zero-terminated=1): every envelope recipient
- * @sign: whether to sign
- * @encrypt: whether to encrypt (for @recipients and the sender); signed
- *   first when @sign
- * @error: return location for a #GError
- *
- * Blocks: for a worker thread.
- *
- * Returns: (transfer full) (nullable): the message to queue, or %NULL with
- *   an error, in which case nothing must be sent in its place
- */
-GBytes *
-cachet_composer_smime_protect (GBytes                  *message,
-                               CachetSmimeIdentity     *identity,
-                               CachetCertificateStore  *store,
-                               const char * const      *recipients,
-                               gboolean                 sign,
-                               gboolean                 encrypt,
-                               GError                 **error)
-{
-  g_autoptr(GMimeMessage) parsed = NULL;
-  g_autoptr(GPtrArray) certificates = NULL;
-  g_autoptr(GByteArray) output = NULL;
-  g_autoptr(GMimeStream) stream = NULL;
-  GMimeFormatOptions *format;
-  gssize written;
-
-  g_return_val_if_fail (message != NULL, NULL);
-  g_return_val_if_fail (CACHET_IS_SMIME_IDENTITY (identity), NULL);
-  g_return_val_if_fail (CACHET_IS_CERTIFICATE_STORE (store), NULL);
-  g_return_val_if_fail (sign || encrypt, NULL);
-
-  parsed = cachet_mime_parse_message (message, error);
-  if (parsed == NULL)
-    return NULL;
-
-  if (encrypt)
-    {
-      /* Bcc recipients are among them: a Bcc recipient who could not
-       * decrypt would receive nothing readable. */
-      certificates = cachet_smime_find_recipients (store, recipients, error);
-      if (certificates == NULL ||
-          !cachet_smime_encrypt_message (parsed, identity, certificates, sign, CACHET_ENVELOPE_CIPHER_AES_256_CBC,
-                                         CACHET_ENVELOPE_RECIPIENT_ISSUER_SERIAL, error))
-        return NULL;
-    }
-  else if (!cachet_smime_sign_message (parsed, identity, CACHET_SMIME_SIGN_DETACHED, error))
-    return NULL;
-
-  /* Written as the builder writes messages: CRLF, as SMTP sends them. */
-  format = g_mime_format_options_clone (g_mime_format_options_get_default ());
-  g_mime_format_options_set_newline_format (format, GMIME_NEWLINE_FORMAT_DOS);
-  output = g_byte_array_new ();
-  stream = g_mime_stream_mem_new_with_byte_array (output);
-  /* The stream writes into @output but must not free it. */
-  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
-  written = g_mime_object_write_to_stream (GMIME_OBJECT (parsed), format, stream);
-  g_mime_format_options_free (format);
-  if (written < 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _("The protected message could not be written out. Try sending it again."));
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&output));
 }

@@ -28,12 +28,5 @@ void    cachet_composer_smime_import_async        (CachetCertificateStore  *stor
 gboolean cachet_composer_smime_import_finish      (CachetCertificateStore  *store,
                                                    GAsyncResult            *result,
                                                    GError                 **error);
-GBytes *cachet_composer_smime_protect             (GBytes                  *message,
-                                                   CachetSmimeIdentity     *identity,
-                                                   CachetCertificateStore  *store,
-                                                   const char * const      *recipients,
-                                                   gboolean                 sign,
-                                                   gboolean                 encrypt,
-                                                   GError                 **error);
 
 G_END_DECLS

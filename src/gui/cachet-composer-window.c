@@ -976,9 +976,9 @@ build_thread (GTask        *task,
       g_autoptr(GBytes) clear = g_steal_pointer (&message);
 
       recipients = cachet_message_builder_dup_recipients (data->builder);
-      message = cachet_composer_smime_protect (clear, data->identity, data->certificates,
-                                               (const char * const *) recipients, data->sign, data->encrypt,
-                                               &error);
+      message = cachet_smime_protect_message (clear, data->identity, data->certificates,
+                                              (const char * const *) recipients, data->sign, data->encrypt,
+                                              &error);
     }
   if (message == NULL)
     g_task_return_error (task, error);

@@ -50,6 +50,9 @@ GPtrArray                *cachet_certificate_store_lookup_address           (Cac
                                                                              GError                 **error);
 gnutls_x509_trust_list_t  cachet_certificate_store_new_trust_list           (CachetCertificateStore  *self,
                                                                              GError                 **error);
+gnutls_x509_trust_list_t  cachet_certificate_store_lock_anchors             (CachetCertificateStore  *self,
+                                                                             GError                 **error);
+void                      cachet_certificate_store_unlock_anchors           (CachetCertificateStore  *self);
 
 GPtrArray                *cachet_certificates_from_data                     (GBytes                  *data,
                                                                              GError                 **error);

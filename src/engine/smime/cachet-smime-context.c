@@ -255,12 +255,12 @@ cachet_smime_context_verify (GMimeCryptoContext  *context,
       return NULL;
     }
   if ((signed_data = cachet_signed_data_new (der, error)) == NULL ||
-      (anchors = cachet_certificate_store_new_trust_list (self->store, error)) == NULL)
+      (anchors = cachet_certificate_store_lock_anchors (self->store, error)) == NULL)
     return NULL;
 
   cachet_security_report_set_signed (report, TRUE);
   cachet_signed_data_check (signed_data, content, anchors, report);
-  gnutls_x509_trust_list_deinit (anchors, 1);
+  cachet_certificate_store_unlock_anchors (self->store);
 
   if (sigstream == NULL && ostream != NULL)
     {

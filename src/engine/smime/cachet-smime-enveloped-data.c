@@ -543,7 +543,8 @@ cachet_enveloped_data_decrypt (CachetEnvelopedData  *self,
                                CachetSmimeIdentity  *identity,
                                GError              **error)
 {
-  gnutls_x509_crt_t crt;
+  gnutls_x509_crt_t *chain;
+  guint chain_length = 0;
   const Recipient *recipient;
   gnutls_cipher_algorithm_t algorithm;
   gnutls_cipher_hd_t cipher = NULL;
@@ -560,15 +561,9 @@ cachet_enveloped_data_decrypt (CachetEnvelopedData  *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (CACHET_IS_SMIME_IDENTITY (identity), NULL);
 
-  if ((crt = cachet_certificate_to_crt (cachet_smime_identity_get_certificate (identity))) == NULL)
-    {
-      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_IDENTITY_UNREADABLE,
-                           _("Your certificate cannot be read."));
-      return NULL;
-    }
-  recipient = find_recipient (self, crt);
-  gnutls_x509_crt_deinit (crt);
-  if (recipient == NULL)
+  /* The identity's own certificate, first of its chain, parsed once. */
+  chain = cachet_smime_identity_get_chain (identity, &chain_length);
+  if ((recipient = find_recipient (self, chain[0])) == NULL)
     {
       set_not_recipient (self, error);
       return NULL;

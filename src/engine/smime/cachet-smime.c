@@ -12,7 +12,6 @@
 #include "cachet-gmime-autocleanups.h"
 #include "cachet-mime.h"
 #include "cachet-smime.h"
-#include "cachet-smime-context.h"
 #include "cachet-smime-enveloped-data.h"
 #include "cachet-smime-error.h"
 #include "cachet-smime-signed-data.h"
@@ -90,6 +89,40 @@ canonical_bytes (GMimeObject *object)
   return g_bytes_new (array->data, array->len);
 }
 
+/* @object as it is sent, signed or encrypted: with CRLF line ends, as SMTP
+ * sends mail and as S/MIME signs and encrypts it (RFC 8551 §3.1.1), written
+ * in one pass. With @armor_from, a line that begins with "From " begins
+ * with "=46rom " instead, as GMime signs, since a mailbox on the way would
+ * otherwise prefix it with ">" and break the signature: once encoded to 7
+ * bits, only quoted-printable text can begin a line with "From " (GMime's
+ * best encoding sees to it), and there "=46" decodes back to "F". */
+static GBytes *
+write_crlf (GMimeObject *object,
+            gboolean     armor_from)
+{
+  g_autoptr(GByteArray) output = g_byte_array_new ();
+  g_autoptr(GMimeStream) memory = g_mime_stream_mem_new_with_byte_array (output);
+  g_autoptr(GMimeStream) filtered = NULL;
+  GMimeFormatOptions *format = g_mime_format_options_clone (g_mime_format_options_get_default ());
+  gssize written;
+
+  /* The stream writes into @output but must not free it. */
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (memory), FALSE);
+  g_mime_format_options_set_newline_format (format, GMIME_NEWLINE_FORMAT_DOS);
+  if (armor_from)
+    {
+      g_autoptr(GMimeFilter) from = g_mime_filter_from_new (GMIME_FILTER_FROM_MODE_ARMOR);
+
+      filtered = g_mime_stream_filter_new (memory);
+      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), from);
+    }
+  written = g_mime_object_write_to_stream (object, format, filtered != NULL ? filtered : memory);
+  g_mime_format_options_free (format);
+  if (written < 0 || (filtered != NULL && g_mime_stream_flush (filtered) < 0))
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&output));
+}
+
 static GBytes *
 decoded_content (GMimeObject *object)
 {
@@ -125,10 +158,31 @@ read_signature (GMimeObject          *part,
   return signed_data;
 }
 
-static void
-verify_detached (GMimeObject              *root,
-                 gnutls_x509_trust_list_t  anchors,
-                 CachetSecurityReport     *report)
+/* Holds the store's anchors only for the check itself, so that other
+ * threads wait for no MIME work. */
+static gboolean
+check_signed_data (CachetSignedData        *signed_data,
+                   GBytes                  *detached_content,
+                   CachetCertificateStore  *store,
+                   CachetSecurityReport    *report,
+                   GError                 **error)
+{
+  gnutls_x509_trust_list_t anchors = cachet_certificate_store_lock_anchors (store, error);
+
+  if (anchors == NULL)
+    return FALSE;
+  cachet_signed_data_check (signed_data, detached_content, anchors, report);
+  cachet_certificate_store_unlock_anchors (store);
+  return TRUE;
+}
+
+/* %FALSE only when the anchors cannot be read: a bad signature is the
+ * report's. */
+static gboolean
+verify_detached (GMimeObject             *root,
+                 CachetCertificateStore  *store,
+                 CachetSecurityReport    *report,
+                 GError                 **error)
 {
   g_autoptr(CachetSignedData) signed_data = NULL;
   g_autoptr(GBytes) content_bytes = NULL;
@@ -137,35 +191,36 @@ verify_detached (GMimeObject              *root,
   if (!is_smime_signed (root))
     {
       cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNSUPPORTED, NULL);
-      return;
+      return TRUE;
     }
   if (g_mime_multipart_get_count (GMIME_MULTIPART (root)) != 2)
     {
       cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNREADABLE,
                                          _("The signed message does not have exactly two parts."));
-      return;
+      return TRUE;
     }
 
   content = g_mime_multipart_get_part (GMIME_MULTIPART (root), 0);
   if ((signed_data = read_signature (g_mime_multipart_get_part (GMIME_MULTIPART (root), 1),
                                      report)) == NULL)
-    return;
+    return TRUE;
   if ((content_bytes = canonical_bytes (content)) == NULL)
     {
       cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNREADABLE,
                                          _("The signed part cannot be read."));
-      return;
+      return TRUE;
     }
 
   cachet_security_report_set_signed (report, TRUE);
   cachet_security_report_set_content (report, content);
-  cachet_signed_data_check (signed_data, content_bytes, anchors, report);
+  return check_signed_data (signed_data, content_bytes, store, report, error);
 }
 
-static void
-verify_opaque (GMimeObject              *root,
-               gnutls_x509_trust_list_t  anchors,
-               CachetSecurityReport     *report)
+static gboolean
+verify_opaque (GMimeObject             *root,
+               CachetCertificateStore  *store,
+               CachetSecurityReport    *report,
+               GError                 **error)
 {
   g_autoptr(CachetSignedData) signed_data = NULL;
   g_autoptr(GBytes) embedded = NULL;
@@ -179,24 +234,25 @@ verify_opaque (GMimeObject              *root,
       break;
     case GMIME_SECURE_MIME_TYPE_ENVELOPED_DATA:
       cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_ENCRYPTED, NULL);
-      return;
+      return TRUE;
     case GMIME_SECURE_MIME_TYPE_COMPRESSED_DATA:
     case GMIME_SECURE_MIME_TYPE_CERTS_ONLY:
     case GMIME_SECURE_MIME_TYPE_UNKNOWN:
     default:
       cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNSUPPORTED, NULL);
-      return;
+      return TRUE;
     }
 
   if ((signed_data = read_signature (root, report)) == NULL)
-    return;
+    return TRUE;
 
   cachet_security_report_set_signed (report, TRUE);
-  cachet_signed_data_check (signed_data, NULL, anchors, report);
+  if (!check_signed_data (signed_data, NULL, store, report, error))
+    return FALSE;
 
   /* Only the verified content is ever displayed. */
   if ((embedded = cachet_signed_data_dup_content (signed_data)) == NULL)
-    return;
+    return TRUE;
   stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (embedded, NULL),
                                               g_bytes_get_size (embedded));
   parser = g_mime_parser_new_with_stream (stream);
@@ -205,6 +261,7 @@ verify_opaque (GMimeObject              *root,
                                        _("The signed content cannot be read."));
   else
     cachet_security_report_set_content (report, content);
+  return TRUE;
 }
 
 /* A display name that reads as another address, or whose text is
@@ -330,7 +387,6 @@ cachet_smime_verify_message (GMimeMessage            *message,
 {
   g_autoptr(CachetSecurityReport) report = cachet_security_report_new ();
   GMimeObject *root;
-  gnutls_x509_trust_list_t anchors;
   gboolean partly_signed = FALSE;
 
   g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
@@ -340,13 +396,9 @@ cachet_smime_verify_message (GMimeMessage            *message,
     return g_steal_pointer (&report);
   if (GMIME_IS_MULTIPART_SIGNED (root) || GMIME_IS_APPLICATION_PKCS7_MIME (root))
     {
-      if ((anchors = cachet_certificate_store_new_trust_list (store, error)) == NULL)
+      if (!(GMIME_IS_MULTIPART_SIGNED (root) ? verify_detached (root, store, report, error)
+                                              : verify_opaque (root, store, report, error)))
         return NULL;
-      if (GMIME_IS_MULTIPART_SIGNED (root))
-        verify_detached (root, anchors, report);
-      else
-        verify_opaque (root, anchors, report);
-      gnutls_x509_trust_list_deinit (anchors, 1);
     }
   else
     {
@@ -454,7 +506,7 @@ sign_opaque (CachetSmimeIdentity  *identity,
   g_autoptr(GMimeApplicationPkcs7Mime) part = NULL;
 
   g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
-  if ((content = canonical_bytes (entity)) == NULL)
+  if ((content = write_crlf (entity, FALSE)) == NULL)
     {
       g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
                            _("The message to sign could not be read."));
@@ -471,6 +523,66 @@ sign_opaque (CachetSmimeIdentity  *identity,
   g_mime_part_set_content_encoding (GMIME_PART (part), GMIME_CONTENT_ENCODING_BASE64);
 
   return GMIME_OBJECT (g_steal_pointer (&part));
+}
+
+/* multipart/signed, built by hand rather than by
+ * g_mime_multipart_signed_sign(), which writes the entity through several
+ * filters, copies it and parses it back: here it is encoded and written
+ * once, and the first part is parsed from the very bytes signed, so that
+ * what is sent is what was signed. */
+static GMimeObject *
+sign_detached (CachetSmimeIdentity  *identity,
+               GMimeObject          *entity,
+               GError              **error)
+{
+  g_autoptr(GBytes) content = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GMimeStream) content_stream = NULL;
+  g_autoptr(GMimeParser) parser = NULL;
+  g_autoptr(GMimeObject) signed_part = NULL;
+  g_autoptr(GMimeStream) signature_stream = NULL;
+  g_autoptr(GMimeDataWrapper) wrapper = NULL;
+  g_autoptr(GMimePart) signature_part = NULL;
+  g_autoptr(GMimeMultipartSigned) multipart = NULL;
+
+  g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
+  if ((content = write_crlf (entity, TRUE)) == NULL)
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
+                           _("The message to sign could not be read."));
+      return NULL;
+    }
+  if ((signature = cachet_signed_data_sign (identity, content, TRUE, error)) == NULL)
+    return NULL;
+
+  content_stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (content, NULL),
+                                                      g_bytes_get_size (content));
+  parser = g_mime_parser_new_with_stream (content_stream);
+  if ((signed_part = g_mime_parser_construct_part (parser, NULL)) == NULL)
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
+                           _("The message to sign could not be read."));
+      return NULL;
+    }
+
+  signature_stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (signature, NULL),
+                                                        g_bytes_get_size (signature));
+  wrapper = g_mime_data_wrapper_new_with_stream (signature_stream, GMIME_CONTENT_ENCODING_DEFAULT);
+  signature_part = g_mime_part_new_with_type ("application", "pkcs7-signature");
+  g_mime_part_set_content (signature_part, wrapper);
+  g_mime_part_set_content_encoding (signature_part, GMIME_CONTENT_ENCODING_BASE64);
+  /* RFC 8551 §3.4.3.2 */
+  g_mime_part_set_filename (signature_part, "smime.p7s");
+
+  multipart = g_mime_multipart_signed_new ();
+  g_mime_multipart_add (GMIME_MULTIPART (multipart), signed_part);
+  g_mime_multipart_add (GMIME_MULTIPART (multipart), GMIME_OBJECT (signature_part));
+  g_mime_object_set_content_type_parameter (GMIME_OBJECT (multipart), "protocol",
+                                            "application/pkcs7-signature");
+  g_mime_object_set_content_type_parameter (GMIME_OBJECT (multipart), "micalg", "sha-256");
+  g_mime_multipart_set_boundary (GMIME_MULTIPART (multipart), NULL);
+
+  return GMIME_OBJECT (g_steal_pointer (&multipart));
 }
 
 /**
@@ -502,26 +614,8 @@ cachet_smime_sign_message (GMimeMessage         *message,
       return FALSE;
     }
 
-  if (mode == CACHET_SMIME_SIGN_OPAQUE)
-    {
-      signed_entity = sign_opaque (identity, entity, error);
-    }
-  else
-    {
-      g_autoptr(CachetSmimeContext) context = cachet_smime_context_new (NULL);
-      CachetCertificate *certificate = cachet_smime_identity_get_certificate (identity);
-
-      cachet_smime_context_set_identity (context, identity);
-      signed_entity = GMIME_OBJECT (g_mime_multipart_signed_sign (GMIME_CRYPTO_CONTEXT (context),
-                                                                  entity,
-                                                                  cachet_certificate_get_fingerprint (certificate),
-                                                                  error));
-      /* GMime names the signature smime.p7m; RFC 8551 §3.4.3.2 says .p7s. */
-      if (signed_entity != NULL)
-        g_mime_part_set_filename (GMIME_PART (g_mime_multipart_get_part (GMIME_MULTIPART (signed_entity),
-                                                                         GMIME_MULTIPART_SIGNED_SIGNATURE)),
-                                  "smime.p7s");
-    }
+  signed_entity = mode == CACHET_SMIME_SIGN_OPAQUE ? sign_opaque (identity, entity, error)
+                                                   : sign_detached (identity, entity, error);
   if (signed_entity == NULL)
     return FALSE;
 
@@ -885,7 +979,7 @@ cachet_smime_encrypt_message (GMimeMessage               *message,
   entity = g_mime_message_get_mime_part (message);
   g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
   certificates = cachet_smime_envelope_recipients (identity, recipients);
-  if ((content = canonical_bytes (entity)) == NULL ||
+  if ((content = write_crlf (entity, FALSE)) == NULL ||
       (envelope = cachet_enveloped_data_encrypt (content, certificates, cipher, recipient_id,
                                                  error)) == NULL)
     {
@@ -904,4 +998,63 @@ cachet_smime_encrypt_message (GMimeMessage               *message,
   g_mime_part_set_content_encoding (GMIME_PART (part), GMIME_CONTENT_ENCODING_BASE64);
   g_mime_message_set_mime_part (message, GMIME_OBJECT (part));
   return TRUE;
+}
+
+/**
+ * cachet_smime_protect_message:
+ * @message: the built message (RFC 5322 bytes)
+ * @identity: the sender's identity
+ * @store: the user's certificates, for the recipients'
+ * @recipients: (array zero-terminated=1): every envelope recipient
+ * @sign: whether to sign (detached)
+ * @encrypt: whether to encrypt (AES-256-CBC, for @recipients and the
+ *   sender); signed first when @sign
+ * @error: return location for a #GError
+ *
+ * What the composer does to a message at Send. Blocks: for a worker
+ * thread.
+ *
+ * Returns: (transfer full) (nullable): the message to queue, or %NULL with
+ *   an error, in which case nothing must be sent in its place
+ */
+GBytes *
+cachet_smime_protect_message (GBytes                  *message,
+                              CachetSmimeIdentity     *identity,
+                              CachetCertificateStore  *store,
+                              const char * const      *recipients,
+                              gboolean                 sign,
+                              gboolean                 encrypt,
+                              GError                 **error)
+{
+  g_autoptr(GMimeMessage) parsed = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  GBytes *protected;
+
+  g_return_val_if_fail (message != NULL, NULL);
+  g_return_val_if_fail (CACHET_IS_SMIME_IDENTITY (identity), NULL);
+  g_return_val_if_fail (CACHET_IS_CERTIFICATE_STORE (store), NULL);
+  g_return_val_if_fail (sign || encrypt, NULL);
+
+  parsed = cachet_mime_parse_message (message, error);
+  if (parsed == NULL)
+    return NULL;
+
+  if (encrypt)
+    {
+      /* Bcc recipients are among them: a Bcc recipient who could not
+       * decrypt would receive nothing readable. */
+      certificates = cachet_smime_find_recipients (store, recipients, error);
+      if (certificates == NULL ||
+          !cachet_smime_encrypt_message (parsed, identity, certificates, sign, CACHET_ENVELOPE_CIPHER_AES_256_CBC,
+                                         CACHET_ENVELOPE_RECIPIENT_ISSUER_SERIAL, error))
+        return NULL;
+    }
+  else if (!cachet_smime_sign_message (parsed, identity, CACHET_SMIME_SIGN_DETACHED, error))
+    return NULL;
+
+  /* Written as the builder writes messages. */
+  if ((protected = write_crlf (GMIME_OBJECT (parsed), FALSE)) == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                         _("The protected message could not be written out. Try sending it again."));
+  return protected;
 }

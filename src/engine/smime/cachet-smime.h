@@ -70,5 +70,12 @@ gboolean              cachet_smime_encrypt_message     (GMimeMessage            
                                                         CachetEnvelopeCipher        cipher,
                                                         CachetEnvelopeRecipientId   recipient_id,
                                                         GError                    **error);
+GBytes               *cachet_smime_protect_message     (GBytes                     *message,
+                                                        CachetSmimeIdentity        *identity,
+                                                        CachetCertificateStore     *store,
+                                                        const char * const         *recipients,
+                                                        gboolean                    sign,
+                                                        gboolean                    encrypt,
+                                                        GError                    **error);
 
 G_END_DECLS
