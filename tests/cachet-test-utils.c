@@ -11,12 +11,29 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "cachet-account-list.h"
+#include "cachet-paths.h"
 #include "cachet-test-utils.h"
+
+/* Long enough for a worker under the sanitizers or a first frame on Xvfb,
+ * short enough that a stuck test fails with a message rather than by
+ * meson's kill. */
+#define WAIT_TIMEOUT_S 30
+
+/* Conditions that change in a worker thread wake no main context: they are
+ * looked at again at least this often. */
+#define WAIT_POLL_MS 10
 
 static char *isolated_home;
 
-static void
-remove_tree (const char *path)
+/**
+ * cachet_test_remove_tree:
+ * @path: a folder a test made
+ *
+ * Removes @path and everything under it, without following links.
+ */
+void
+cachet_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -26,7 +43,7 @@ remove_tree (const char *path)
       g_autofree char *child = g_build_filename (path, name, NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
+        cachet_test_remove_tree (child);
       else
         g_unlink (child);
     }
@@ -36,7 +53,7 @@ remove_tree (const char *path)
 static void
 remove_isolated_home (void)
 {
-  remove_tree (isolated_home);
+  cachet_test_remove_tree (isolated_home);
   g_clear_pointer (&isolated_home, g_free);
 }
 
@@ -126,4 +143,86 @@ cachet_cli_result_free (CachetCliResult *result)
   g_free (result->out);
   g_free (result->err);
   g_free (result);
+}
+
+/**
+ * cachet_test_iterate:
+ *
+ * Dispatches what is pending on the default main context, without waiting
+ * for more.
+ */
+void
+cachet_test_iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+keep_polling_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * cachet_test_iterate_until:
+ * @condition: what the test waits for
+ * @data: passed to @condition
+ * @what: what is awaited, for the message if it never comes
+ *
+ * Runs the default main context until @condition holds; fails the test if
+ * it does not within 30 seconds.
+ */
+void
+cachet_test_iterate_until (CachetTestCondition  condition,
+                           gpointer             data,
+                           const char          *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
+  guint poll_id = g_timeout_add (WAIT_POLL_MS, keep_polling_cb, NULL);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (poll_id);
+}
+
+/**
+ * cachet_test_add_account:
+ * @name: the account's name
+ * @address: its address
+ * @account: (out) (optional) (transfer full): the account
+ *
+ * Makes the default account list, as the application and cachet-cli load
+ * it, hold only a new account, whose servers (port 1 of the loopback)
+ * refuse connections at once: a sync fails quickly, and nothing else goes
+ * out. Whatever an earlier test of the program added is gone.
+ *
+ * Returns: (transfer full): the account's store, to fill before the
+ *   application or cachet-cli opens it
+ */
+CachetStore *
+cachet_test_add_account (const char     *name,
+                         const char     *address,
+                         CachetAccount **account)
+{
+  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
+  g_autoptr(CachetAccount) added = cachet_account_new (name, address, "imaps://127.0.0.1:1", "smtps://127.0.0.1:1");
+  g_autofree char *accounts_file = g_build_filename (cachet_paths_get_config_dir (), "accounts.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  CachetStore *store;
+
+  g_unlink (accounts_file);
+  g_assert_true (cachet_account_list_load (accounts, &error));
+  g_assert_true (cachet_account_list_add (accounts, added, &error));
+  g_assert_no_error (error);
+  store = cachet_store_new (NULL, cachet_account_get_id (added), NULL, &error);
+  g_assert_no_error (error);
+  if (account != NULL)
+    *account = g_steal_pointer (&added);
+
+  return store;
 }

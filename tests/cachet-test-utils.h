@@ -8,6 +8,9 @@
 
 #include <glib.h>
 
+#include "cachet-account.h"
+#include "cachet-store.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -17,11 +20,24 @@ typedef struct
   char *err;
 } CachetCliResult;
 
-void             cachet_test_init        (int     *argc,
-                                          char  ***argv);
-CachetCliResult *cachet_test_run_cli     (const char *first_arg,
-                                          ...) G_GNUC_NULL_TERMINATED;
-void             cachet_cli_result_free  (CachetCliResult *result);
+/* Says whether what a test waits for has happened. */
+typedef gboolean (*CachetTestCondition) (gpointer data);
+
+void             cachet_test_init          (int                  *argc,
+                                            char               ***argv);
+CachetCliResult *cachet_test_run_cli       (const char           *first_arg,
+                                            ...) G_GNUC_NULL_TERMINATED;
+void             cachet_cli_result_free    (CachetCliResult      *result);
+void             cachet_test_remove_tree   (const char           *path);
+
+void             cachet_test_iterate       (void);
+void             cachet_test_iterate_until (CachetTestCondition   condition,
+                                            gpointer              data,
+                                            const char           *what);
+
+CachetStore     *cachet_test_add_account   (const char           *name,
+                                            const char           *address,
+                                            CachetAccount       **account);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachetCliResult, cachet_cli_result_free)
 

@@ -26,7 +26,9 @@
 #include "cachet-directory-fhir.h"
 #include "cachet-preferences-window.h"
 #include "cachet-store.h"
+#include "cachet-test-server.h"
 #include "cachet-test-utils.h"
+#include "cachet-test-widgets.h"
 #include "directory-test-servers.h"
 #include "directory-test-utils.h"
 
@@ -38,31 +40,6 @@
 
 /* One application for the whole program, as in a session. */
 static CachetApplication *app;
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done holds, failing after 20 seconds. */
-static void
-iterate_until (gboolean  (*done) (gpointer),
-               gpointer    data,
-               const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (20, timed_out_cb, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (timeout_id);
-}
 
 static gpointer
 dialog_child (CachetDirectoryDialog *dialog,
@@ -82,53 +59,6 @@ static gboolean
 can_send (CachetComposerWindow *composer)
 {
   return gtk_widget_get_sensitive (composer_child (composer, "send_button"));
-}
-
-/* The first widget under @widget, itself included, that @match accepts. */
-static GtkWidget *
-find_widget (GtkWidget  *widget,
-             gboolean  (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_label_with_text (GtkWidget     *widget,
-                    gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
-}
-
-static gboolean
-is_button_with_tooltip (GtkWidget     *widget,
-                        gconstpointer  tooltip)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
-}
-
-static gboolean
-is_popover (GtkWidget     *widget,
-            gconstpointer  data)
-{
-  return GTK_IS_POPOVER (widget);
-}
-
-static gboolean
-is_list_view (GtkWidget     *widget,
-              gconstpointer  data)
-{
-  return GTK_IS_LIST_VIEW (widget);
 }
 
 /* An account whose servers are never reached: Send only needs one. */
@@ -171,34 +101,11 @@ import_extract (void)
   g_assert_cmpuint (report->mailboxes + report->duplicates, ==, (guint64) json_object_get_int_member (summary, "rows"));
 }
 
-/* The directory window the application shows; there is one at a time in
- * these tests. */
-static CachetDirectoryDialog *
-find_directory_dialog (void)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    {
-      if (CACHET_IS_DIRECTORY_DIALOG (l->data))
-        return l->data;
-    }
-  return NULL;
-}
-
-static gboolean
-shows_page (gpointer data)
-{
-  CachetDirectoryDialog *dialog = data;
-  GtkStack *stack = dialog_child (dialog, "stack");
-
-  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), g_object_get_data (data, "expected-page")) == 0;
-}
-
 static void
 wait_for_page (CachetDirectoryDialog *dialog,
                const char            *page)
 {
-  g_object_set_data (G_OBJECT (dialog), "expected-page", (gpointer) page);
-  iterate_until (shows_page, dialog, page);
+  cachet_test_wait_for_page (dialog_child (dialog, "stack"), page);
 }
 
 static void
@@ -209,7 +116,7 @@ test_empty_state (void)
 
   /* As the main menu opens it. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "show-directory", NULL);
-  dialog = find_directory_dialog ();
+  dialog = cachet_test_find_toplevel (CACHET_TYPE_DIRECTORY_DIALOG);
   g_assert_nonnull (dialog);
   stack = dialog_child (dialog, "stack");
   /* Nothing to search: the dialog says how to get a directory instead. */
@@ -232,7 +139,7 @@ test_search_and_add (void)
   g_assert_false (can_send (composer));
   /* As the button next to To opens it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.find-in-directory", NULL));
-  dialog = find_directory_dialog ();
+  dialog = cachet_test_find_toplevel (CACHET_TYPE_DIRECTORY_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (composer));
   results = dialog_child (dialog, "result_list");
@@ -243,18 +150,20 @@ test_search_and_add (void)
   /* The exact name comes first, with each of its addresses. */
   first_row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (results), 0));
   g_assert_nonnull (first_row);
-  g_assert_nonnull (find_widget (first_row, is_label_with_text, HELENE_ADDRESS));
-  g_assert_nonnull (find_widget (first_row, is_label_with_text, HELENE_CHU_ADDRESS));
-  g_assert_nonnull (find_widget (first_row, is_label_with_text, "PER"));
+  g_assert_nonnull (cachet_test_find_label (first_row, HELENE_ADDRESS));
+  g_assert_nonnull (cachet_test_find_label (first_row, HELENE_CHU_ADDRESS));
+  g_assert_nonnull (cachet_test_find_label (first_row, "PER"));
 
-  add = find_widget (first_row, is_button_with_tooltip, "Add " HELENE_ADDRESS " as a recipient");
+  add = cachet_test_find_widget (first_row, cachet_test_is_button_with_tooltip,
+                                 "Add " HELENE_ADDRESS " as a recipient");
   g_assert_nonnull (add);
   g_signal_emit_by_name (add, "clicked");
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "to_entry")), ==, HELENE_ADDRESS);
   g_assert_true (can_send (composer));
 
   /* A second address follows the first. */
-  add = find_widget (first_row, is_button_with_tooltip, "Add " HELENE_CHU_ADDRESS " as a recipient");
+  add = cachet_test_find_widget (first_row, cachet_test_is_button_with_tooltip,
+                                 "Add " HELENE_CHU_ADDRESS " as a recipient");
   g_signal_emit_by_name (add, "clicked");
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "to_entry")), ==,
                    HELENE_ADDRESS ", " HELENE_CHU_ADDRESS);
@@ -274,22 +183,6 @@ preferences_child (CachetPreferencesWindow *preferences,
   return gtk_widget_get_template_child (GTK_WIDGET (preferences), CACHET_TYPE_PREFERENCES_WINDOW, name);
 }
 
-/* Preferences are not a window of the application: among all of them. */
-static CachetPreferencesWindow *
-find_preferences (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (CACHET_IS_PREFERENCES_WINDOW (window))
-        return CACHET_PREFERENCES_WINDOW (window);
-    }
-  return NULL;
-}
-
 static gboolean
 is_visible (gpointer widget)
 {
@@ -302,22 +195,6 @@ is_hidden (gpointer widget)
   return !gtk_widget_get_visible (widget);
 }
 
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
 /* What the application's keyring keeps as the API key. */
 static char *
 lookup_api_key (void)
@@ -328,9 +205,8 @@ lookup_api_key (void)
   char *key;
 
   cachet_credentials_provider_lookup_async (credentials, CACHET_DIRECTORY_FHIR_ACCOUNT_ID, CACHET_SECRET_PASSWORD,
-                                            NULL, result_cb, &result);
-  iterate_until (has_result, &result, "the keyring");
-  key = cachet_credentials_provider_lookup_finish (credentials, result, &error);
+                                            NULL, cachet_test_result_cb, &result);
+  key = cachet_credentials_provider_lookup_finish (credentials, cachet_test_wait_result (&result), &error);
   g_assert_no_error (error);
   return key;
 }
@@ -347,7 +223,7 @@ apply_api_key (CachetPreferencesWindow *preferences,
   g_signal_emit_by_name (row, "apply");
   /* The key does not stay on screen. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
-  iterate_until (*key != '\0' ? is_visible : is_hidden, saved, "the row to say whether a key is kept");
+  cachet_test_iterate_until (*key != '\0' ? is_visible : is_hidden, saved, "the row to say whether a key is kept");
 }
 
 static void
@@ -383,7 +259,7 @@ count_rows_with (GtkListBox *results,
 
   for (int i = 0; (row = gtk_list_box_get_row_at_index (results, i)) != NULL; i++)
     {
-      if (find_widget (GTK_WIDGET (row), is_label_with_text, address) != NULL)
+      if (cachet_test_find_label (GTK_WIDGET (row), address) != NULL)
         count++;
     }
   return count;
@@ -392,7 +268,7 @@ count_rows_with (GtkListBox *results,
 static gboolean
 is_online_row (GtkListBoxRow *row)
 {
-  return find_widget (GTK_WIDGET (row), is_label_with_text, "Online") != NULL;
+  return cachet_test_find_label (GTK_WIDGET (row), "Online") != NULL;
 }
 
 typedef struct
@@ -419,7 +295,7 @@ wait_for_status (CachetDirectoryDialog *dialog,
 {
   StatusWait wait = { dialog, text };
 
-  iterate_until (status_says, &wait, text);
+  cachet_test_iterate_until (status_says, &wait, text);
 }
 
 static gboolean
@@ -463,7 +339,7 @@ test_online_search (void)
   g_settings_set_string (settings, "directory-fhir-url", server.base_url);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "show-directory", NULL);
-  dialog = find_directory_dialog ();
+  dialog = cachet_test_find_toplevel (CACHET_TYPE_DIRECTORY_DIALOG);
   results = dialog_child (dialog, "result_list");
 
   /* Without a key: the offline results, and where to give one. */
@@ -475,17 +351,17 @@ test_online_search (void)
 
   /* The button opens Preferences, where the key is given. */
   g_signal_emit_by_name (dialog_child (dialog, "online_preferences_button"), "clicked");
-  preferences = find_preferences ();
+  preferences = cachet_test_find_toplevel (CACHET_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
   apply_api_key (preferences, API_KEY);
   gtk_window_destroy (GTK_WINDOW (preferences));
 
   /* The offline results first, then those found online only, marked. */
   search_for (dialog, "hélène martin");
-  iterate_until (has_online_rows, dialog, "the online results");
+  cachet_test_iterate_until (has_online_rows, dialog, "the online results");
   g_assert_false (gtk_widget_get_visible (dialog_child (dialog, "online_status")));
   row = gtk_list_box_get_row_at_index (results, 0);
-  g_assert_nonnull (find_widget (GTK_WIDGET (row), is_label_with_text, HELENE_ADDRESS));
+  g_assert_nonnull (cachet_test_find_label (GTK_WIDGET (row), HELENE_ADDRESS));
   g_assert_false (is_online_row (row));
   for (int i = 1; (row = gtk_list_box_get_row_at_index (results, i)) != NULL; i++)
     {
@@ -521,7 +397,7 @@ test_online_search (void)
   /* A change of text drops the search under way. */
   directory_test_fhir_server_set_mode (&server, DIRECTORY_TEST_FHIR_SILENT);
   search_for (dialog, "hélène martin");
-  iterate_until (is_searching_online, dialog, "the online search");
+  cachet_test_iterate_until (is_searching_online, dialog, "the online search");
   gtk_editable_set_text (dialog_child (dialog, "search_entry"), "");
   wait_for_page (dialog, "prompt");
   g_assert_false (gtk_widget_get_visible (dialog_child (dialog, "online_status")));
@@ -540,7 +416,7 @@ static gboolean
 has_suggestions (gpointer data)
 {
   GtkWidget *popover = data;
-  GtkListView *list = GTK_LIST_VIEW (find_widget (popover, is_list_view, NULL));
+  GtkListView *list = cachet_test_find_widget_of_type (popover, GTK_TYPE_LIST_VIEW);
 
   return gtk_widget_get_visible (popover) &&
          g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (list))) > 0;
@@ -585,7 +461,7 @@ test_composer_suggests_correspondent (void)
 {
   CachetComposerWindow *composer = new_offline_composer ();
   GtkEntry *to = composer_child (composer, "to_entry");
-  GtkWidget *popover = find_widget (GTK_WIDGET (to), is_popover, NULL);
+  GtkWidget *popover = cachet_test_find_widget_of_type (GTK_WIDGET (to), GTK_TYPE_POPOVER);
   GtkEventController *keys = find_key_controller (GTK_WIDGET (to));
   GtkListView *list;
   GtkSingleSelection *selection;
@@ -595,14 +471,14 @@ test_composer_suggests_correspondent (void)
 
   g_assert_nonnull (popover);
   g_assert_nonnull (keys);
-  list = GTK_LIST_VIEW (find_widget (popover, is_list_view, NULL));
+  list = cachet_test_find_widget_of_type (popover, GTK_TYPE_LIST_VIEW);
   selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
   gtk_widget_grab_focus (GTK_WIDGET (to));
-  iterate_until (has_focus, to, "the To field to have the focus");
+  cachet_test_iterate_until (has_focus, to, "the To field to have the focus");
 
   /* Escape closes the list, and leaves the window open. */
   gtk_editable_set_text (GTK_EDITABLE (to), "hélène mart");
-  iterate_until (has_suggestions, popover, "suggestions");
+  cachet_test_iterate_until (has_suggestions, popover, "suggestions");
   g_assert_true (press_key (keys, GDK_KEY_Escape));
   g_assert_false (gtk_widget_get_visible (popover));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
@@ -611,7 +487,7 @@ test_composer_suggests_correspondent (void)
    * recipient. */
   gtk_editable_set_text (GTK_EDITABLE (to), "secretariat@demo.cachet.test, hélène mart");
   gtk_editable_set_position (GTK_EDITABLE (to), -1);
-  iterate_until (has_suggestions, popover, "suggestions");
+  cachet_test_iterate_until (has_suggestions, popover, "suggestions");
   g_assert_false (can_send (composer));
 
   suggestions = G_LIST_MODEL (gtk_list_view_get_model (list));
@@ -642,12 +518,12 @@ test_composer_suggests_correspondent (void)
   /* With the mouse, in Cc. */
   gtk_toggle_button_set_active (composer_child (composer, "cc_toggle"), TRUE);
   to = composer_child (composer, "cc_entry");
-  popover = find_widget (GTK_WIDGET (to), is_popover, NULL);
+  popover = cachet_test_find_widget_of_type (GTK_WIDGET (to), GTK_TYPE_POPOVER);
   gtk_widget_grab_focus (GTK_WIDGET (to));
-  iterate_until (has_focus, to, "the Cc field to have the focus");
+  cachet_test_iterate_until (has_focus, to, "the Cc field to have the focus");
   gtk_editable_set_text (GTK_EDITABLE (to), "le gall");
-  iterate_until (has_suggestions, popover, "suggestions");
-  list = GTK_LIST_VIEW (find_widget (popover, is_list_view, NULL));
+  cachet_test_iterate_until (has_suggestions, popover, "suggestions");
+  list = cachet_test_find_widget_of_type (popover, GTK_TYPE_LIST_VIEW);
   g_signal_emit_by_name (list, "activate", 0);
   g_assert_nonnull (strstr (gtk_editable_get_text (GTK_EDITABLE (to)), "<eloise.le-gall@infirmier.mssante.example>"));
   g_assert_true (can_send (composer));
@@ -679,8 +555,8 @@ add_past_mail (CachetStore *store,
 static GStrv
 dup_suggestions (GtkWidget *popover)
 {
-  GListModel *suggestions = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (find_widget (popover, is_list_view,
-                                                                                                 NULL))));
+  GtkListView *list = cachet_test_find_widget_of_type (popover, GTK_TYPE_LIST_VIEW);
+  GListModel *suggestions = G_LIST_MODEL (gtk_list_view_get_model (list));
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   for (guint i = 0; i < g_list_model_get_n_items (suggestions); i++)
@@ -716,7 +592,7 @@ test_composer_suggests_past_correspondent (void)
   CachetFolderInfo inbox = { .name = (char *) "INBOX", .uidvalidity = 1 };
   CachetFolderInfo sent = { .name = (char *) "Envoyés", .special_use = (char *) "\\Sent", .uidvalidity = 1 };
   GtkEntry *to = composer_child (composer, "to_entry");
-  GtkWidget *popover = find_widget (GTK_WIDGET (to), is_popover, NULL);
+  GtkWidget *popover = cachet_test_find_widget_of_type (GTK_WIDGET (to), GTK_TYPE_POPOVER);
   GtkEventController *keys = find_key_controller (GTK_WIDGET (to));
   g_auto(GStrv) suggestions = NULL;
 
@@ -733,12 +609,12 @@ test_composer_suggests_past_correspondent (void)
   add_past_mail (store, "INBOX", 2, own_from, own);
 
   gtk_widget_grab_focus (GTK_WIDGET (to));
-  iterate_until (has_focus, to, "the To field to have the focus");
+  cachet_test_iterate_until (has_focus, to, "the To field to have the focus");
 
   /* A few letters of a name from past mail, without its accents: the
    * person comes first, and Enter picks them. */
   gtk_editable_set_text (GTK_EDITABLE (to), "lefe");
-  iterate_until (has_suggestions, popover, "suggestions");
+  cachet_test_iterate_until (has_suggestions, popover, "suggestions");
   suggestions = dup_suggestions (popover);
   g_assert_cmpstr (suggestions[0], ==, "Dr Hélène Lefèvre <h.lefevre@chu-lyon.mssante.example>");
   g_assert_true (press_key (keys, GDK_KEY_Return));
@@ -751,7 +627,7 @@ test_composer_suggests_past_correspondent (void)
    * to her, then the directory's other addresses. */
   gtk_editable_set_text (GTK_EDITABLE (to), "Dr Hélène Lefèvre <h.lefevre@chu-lyon.mssante.example>, hélène mart");
   gtk_editable_set_position (GTK_EDITABLE (to), -1);
-  iterate_until (has_suggestions, popover, "suggestions");
+  cachet_test_iterate_until (has_suggestions, popover, "suggestions");
   g_clear_pointer (&suggestions, g_strfreev);
   suggestions = dup_suggestions (popover);
   g_assert_cmpstr (suggestions[0], ==, "Docteur Martin <" HELENE_ADDRESS ">");
@@ -761,7 +637,7 @@ test_composer_suggests_past_correspondent (void)
 
   /* Never the user. */
   gtk_editable_set_text (GTK_EDITABLE (to), "secr");
-  iterate_until (has_suggestions, popover, "suggestions");
+  cachet_test_iterate_until (has_suggestions, popover, "suggestions");
   g_clear_pointer (&suggestions, g_strfreev);
   suggestions = dup_suggestions (popover);
   g_assert_cmpuint (count_containing ((const char * const *) suggestions, "<secretariat.roux@example.org>"), ==, 1);
@@ -863,7 +739,7 @@ test_preferences_update (void)
   g_assert_true (gtk_widget_get_visible (progress));
   g_assert_cmpstr (adw_action_row_get_subtitle (preferences_row (preferences, "directory_update_row")), ==,
                    "Updating…");
-  iterate_until (is_sensitive, button, "the update");
+  cachet_test_iterate_until (is_sensitive, button, "the update");
 
   g_assert_cmpfloat (last_fraction, ==, 1.0);
   g_assert_false (gtk_widget_get_visible (progress));
@@ -904,9 +780,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  cachet_test_init (&argc, &argv);
-  gtk_init ();
-  adw_init ();
+  cachet_test_init_gui (&argc, &argv);
 
   app = cachet_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));

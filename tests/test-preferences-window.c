@@ -9,23 +9,13 @@
 
 #include "config.h"
 
-#include <adwaita.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "cachet-preferences-window.h"
 #include "cachet-secret-credentials.h"
+#include "cachet-test-server.h"
 #include "cachet-test-utils.h"
-
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
+#include "cachet-test-widgets.h"
 
 static char *
 lookup_password (CachetCredentialsProvider *provider,
@@ -36,10 +26,8 @@ lookup_password (CachetCredentialsProvider *provider,
   char *password;
 
   cachet_credentials_provider_lookup_async (provider, cachet_account_get_id (account),
-                                            CACHET_SECRET_PASSWORD, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  password = cachet_credentials_provider_lookup_finish (provider, result, &error);
+                                            CACHET_SECRET_PASSWORD, NULL, cachet_test_result_cb, &result);
+  password = cachet_credentials_provider_lookup_finish (provider, cachet_test_wait_result (&result), &error);
   g_assert_no_error (error);
 
   return password;
@@ -54,43 +42,9 @@ store_password (CachetCredentialsProvider *provider,
   g_autoptr(GError) error = NULL;
 
   cachet_credentials_provider_store_async (provider, cachet_account_get_id (account),
-                                           CACHET_SECRET_PASSWORD, password, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (cachet_credentials_provider_store_finish (provider, result, &error));
+                                           CACHET_SECRET_PASSWORD, password, NULL, cachet_test_result_cb, &result);
+  g_assert_true (cachet_credentials_provider_store_finish (provider, cachet_test_wait_result (&result), &error));
   g_assert_no_error (error);
-}
-
-static GtkWidget *
-find_button_labelled (GtkWidget  *root,
-                      const char *tooltip)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), tooltip) == 0)
-        return child;
-      if ((found = find_button_labelled (child, tooltip)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
 }
 
 static void
@@ -115,10 +69,11 @@ test_remove_account_forgets_password (void)
   preferences = cachet_preferences_window_new (accounts, credentials);
   gtk_window_present (GTK_WINDOW (preferences));
 
-  remove = find_button_labelled (GTK_WIDGET (preferences), "Remove “Cabinet”");
+  remove = cachet_test_find_widget (GTK_WIDGET (preferences), cachet_test_is_button_with_tooltip,
+                                    "Remove “Cabinet”");
   g_assert_nonnull (remove);
   g_signal_emit_by_name (remove, "clicked");
-  dialog = find_message_dialog ();
+  dialog = cachet_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   /* The user is told what goes and what stays (the application deletes the
    * local copy: see test-application). */
@@ -130,7 +85,7 @@ test_remove_account_forgets_password (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (accounts)), ==, 1);
 
   g_signal_emit_by_name (remove, "clicked");
-  dialog = find_message_dialog ();
+  dialog = cachet_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (dialog, "remove");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (accounts)), ==, 0);
 
@@ -152,9 +107,7 @@ int
 main (int    argc,
       char **argv)
 {
-  cachet_test_init (&argc, &argv);
-  gtk_init ();
-  adw_init ();
+  cachet_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/gui/preferences/remove-account-forgets-password", test_remove_account_forgets_password);
 

@@ -19,6 +19,7 @@
 #include "cachet-lab-report-view.h"
 #include "cachet-results-window.h"
 #include "cachet-test-utils.h"
+#include "cachet-test-widgets.h"
 #include "cachet-trend-chart.h"
 #include "labs-test-data.h"
 
@@ -169,66 +170,24 @@ shown_entries (Fixture *fixture)
   return G_LIST_MODEL (gtk_list_view_get_model (window_child (fixture, "report_list")));
 }
 
-typedef gboolean (*Condition) (Fixture *fixture);
-
-/* Runs the main context until @condition holds; workers read the journal
- * and the files. */
+/* Workers read the journal and the files: the list and the report show
+ * when they are done. */
 static void
-wait_for (Fixture    *fixture,
-          Condition   condition,
-          const char *what)
+wait_for_list (Fixture *fixture)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
-static gboolean
-list_is_shown (Fixture *fixture)
-{
-  return g_strcmp0 (gtk_stack_get_visible_child_name (window_child (fixture, "list_stack")), "list") == 0;
-}
-
-static gboolean
-report_is_shown (Fixture *fixture)
-{
-  return g_strcmp0 (gtk_stack_get_visible_child_name (window_child (fixture, "report_stack")), "report") == 0;
+  cachet_test_wait_for_page (window_child (fixture, "list_stack"), "list");
 }
 
 static void
-collect_labels (GtkWidget *widget,
-                GPtrArray *labels)
+wait_for_report (Fixture *fixture)
 {
-  if (GTK_IS_LABEL (widget))
-    g_ptr_array_add (labels, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, labels);
-}
-
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  collect_labels (widget, labels);
-  for (guint i = 0; i < labels->len; i++)
-    {
-      if (g_str_equal (gtk_label_get_text (labels->pdata[i]), text))
-        return labels->pdata[i];
-    }
-  return NULL;
+  cachet_test_wait_for_page (window_child (fixture, "report_stack"), "report");
 }
 
 static gboolean
-rows_are_drawn (Fixture *fixture)
+rows_are_drawn (gpointer fixture)
 {
-  return find_label (window_child (fixture, "report_list"), "LEFÈVRE Éric (1985-07-14)") != NULL;
+  return cachet_test_find_label (window_child (fixture, "report_list"), "LEFÈVRE Éric (1985-07-14)") != NULL;
 }
 
 /* The position of the first report of @patient with @status in the list. */
@@ -257,17 +216,17 @@ test_results_window_list (Fixture       *fixture,
   g_autoptr(CachetLabJournalEntry) newest = NULL;
   GtkWidget *list;
 
-  wait_for (fixture, list_is_shown, "the journal");
+  wait_for_list (fixture);
   g_assert_cmpuint (g_list_model_get_n_items (shown_entries (fixture)), ==, 4);
   newest = g_list_model_get_item (shown_entries (fixture), 0);
   g_assert_cmpstr (cachet_lab_journal_entry_get_patient (newest), ==, "LEFÈVRE Éric (1985-07-14)");
 
-  wait_for (fixture, rows_are_drawn, "the rows");
+  cachet_test_iterate_until (rows_are_drawn, fixture, "the rows");
   list = window_child (fixture, "report_list");
-  g_assert_nonnull (find_label (list, "DURAND Hélène (1961-03-02)"));
-  g_assert_nonnull (find_label (list, "Filed"));
-  g_assert_nonnull (find_label (list, "Waiting for patient confirmation"));
-  g_assert_nonnull (find_label (list, "Laboratoire des charmes · 15/01/2025 07:35"));
+  g_assert_nonnull (cachet_test_find_label (list, "DURAND Hélène (1961-03-02)"));
+  g_assert_nonnull (cachet_test_find_label (list, "Filed"));
+  g_assert_nonnull (cachet_test_find_label (list, "Waiting for patient confirmation"));
+  g_assert_nonnull (cachet_test_find_label (list, "Laboratoire des charmes · 15/01/2025 07:35"));
 
   /* Accents are optional and any word of the name matches. */
   gtk_editable_set_text (GTK_EDITABLE (window_child (fixture, "search_entry")), "eric");
@@ -289,11 +248,11 @@ test_results_window_report (Fixture       *fixture,
   GArray *points;
   g_autofree char *error = NULL;
 
-  wait_for (fixture, list_is_shown, "the journal");
+  wait_for_list (fixture);
   /* The newest of her filed reports: glucose 6.1 mmol/L, above 5.9. */
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (shown_entries (fixture)),
                                      find_entry (fixture, "DURAND Hélène (1961-03-02)", CACHET_LAB_ENTRY_STATUS_FILED));
-  wait_for (fixture, report_is_shown, "the report");
+  wait_for_report (fixture);
 
   g_assert_cmpstr (gtk_label_get_text (view_child (fixture, "patient_label")), ==, "DURAND Hélène");
   g_assert_nonnull (strstr (gtk_label_get_text (view_child (fixture, "identity_label")), "261037600000012, qualified"));
@@ -302,13 +261,13 @@ test_results_window_report (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 1);
 
   /* Rows are laid out on the next frame. */
-  while ((value = find_label (GTK_WIDGET (results), "6.1")) == NULL)
+  while ((value = cachet_test_find_label (GTK_WIDGET (results), "6.1")) == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (gtk_widget_has_css_class (value, "warning"));
   error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                               "High, above the reference range");
   g_assert_null (error);
-  g_assert_nonnull (find_label (GTK_WIDGET (results), "High, above the reference range"));
+  g_assert_nonnull (cachet_test_find_label (GTK_WIDGET (results), "High, above the reference range"));
 
   g_assert_false (gtk_widget_get_visible (view_child (fixture, "trend_box")));
   gtk_selection_model_select_item (rows, 0, TRUE);
@@ -323,25 +282,12 @@ test_results_window_report (Fixture       *fixture,
 }
 
 static gboolean
-selected_is_filed (Fixture *fixture)
+selected_is_filed (gpointer fixture)
 {
   CachetLabJournalEntry *entry = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (shown_entries (fixture)));
 
   return entry != NULL && cachet_lab_journal_entry_get_status (entry) == CACHET_LAB_ENTRY_STATUS_FILED
          && g_strcmp0 (cachet_lab_journal_entry_get_file_name (entry), "results.hpr") == 0;
-}
-
-static AdwMessageDialog *
-find_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    {
-      if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-        return l->data;
-    }
-  return NULL;
 }
 
 static void
@@ -354,38 +300,39 @@ test_results_window_confirm (Fixture       *fixture,
   AdwMessageDialog *dialog;
   guint position;
 
-  wait_for (fixture, list_is_shown, "the journal");
+  wait_for_list (fixture);
   position = find_entry (fixture, "DURAND Hélène Françoise (1961-03-02)", CACHET_LAB_ENTRY_STATUS_PENDING);
   pending = g_list_model_get_item (shown_entries (fixture), position);
   g_assert_cmpint (cachet_lab_journal_entry_get_candidate_id (pending), >, 0);
   filed = g_list_model_get_item (shown_entries (fixture),
                                  find_entry (fixture, "DURAND Hélène (1961-03-02)", CACHET_LAB_ENTRY_STATUS_FILED));
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (shown_entries (fixture)), position);
-  wait_for (fixture, report_is_shown, "the pending report");
+  wait_for_report (fixture);
   g_assert_true (gtk_widget_get_visible (view_child (fixture, "confirm_button")));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "results.confirm-patient", NULL));
-  dialog = find_dialog ();
+  dialog = cachet_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   adw_message_dialog_response (dialog, "confirm");
-  wait_for (fixture, selected_is_filed, "the report to be filed");
+  cachet_test_iterate_until (selected_is_filed, fixture, "the report to be filed");
 
   confirmed = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (shown_entries (fixture)));
   g_assert_cmpint (cachet_lab_journal_entry_get_id (confirmed), ==, cachet_lab_journal_entry_get_id (pending));
   /* Filed with the patient the user confirmed, not in a folder of its own. */
   g_assert_cmpstr (cachet_lab_journal_entry_get_folder (confirmed), ==, cachet_lab_journal_entry_get_folder (filed));
-  wait_for (fixture, report_is_shown, "the filed report");
+  wait_for_report (fixture);
   g_assert_false (gtk_widget_get_visible (view_child (fixture, "status_box")));
 }
 
 static gboolean
-name_is_read_right (Fixture *fixture)
+name_is_read_right (gpointer fixture)
 {
   return g_strcmp0 (gtk_label_get_text (view_child (fixture, "patient_label")), "NOËL CHLOË") == 0;
 }
 
 static gboolean
-name_is_misread (Fixture *fixture)
+name_is_misread (gpointer fixture)
 {
   return g_strcmp0 (gtk_label_get_text (view_child (fixture, "patient_label")), "NOèL CHLOè") == 0;
 }
@@ -393,10 +340,10 @@ name_is_misread (Fixture *fixture)
 static void
 show_only_report (Fixture *fixture)
 {
-  wait_for (fixture, list_is_shown, "the journal");
+  wait_for_list (fixture);
   g_assert_cmpuint (g_list_model_get_n_items (shown_entries (fixture)), ==, 1);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (shown_entries (fixture)), 0);
-  wait_for (fixture, report_is_shown, "the report");
+  wait_for_report (fixture);
 }
 
 static char *
@@ -428,7 +375,7 @@ test_results_window_sender_charset (Fixture       *fixture,
   g_assert_true (name_is_read_right (fixture));
   g_assert_cmpstr (adw_window_title_get_title (window_child (fixture, "report_title")), ==, "NOËL CHLOË (1985-07-14)");
   g_assert_nonnull (strstr (gtk_label_get_text (view_child (fixture, "details_label")), "LABORATOIRE DU RHÔNE"));
-  while (find_label (view_child (fixture, "results_view"), "Glycémie") == NULL)
+  while (cachet_test_find_label (view_child (fixture, "results_view"), "Glycémie") == NULL)
     g_main_context_iteration (NULL, TRUE);
 
   encoding = view_child (fixture, "encoding_row");
@@ -486,14 +433,14 @@ test_results_window_choose_encoding (Fixture       *fixture,
   g_assert_true (name_is_misread (fixture));
 
   adw_combo_row_set_selected (encoding, find_choice (encoding, "Mac Roman"));
-  wait_for (fixture, name_is_read_right, "the report read as Mac Roman");
+  cachet_test_iterate_until (name_is_read_right, fixture, "the report read as Mac Roman");
   override = dup_override (fixture);
   g_assert_cmpstr (override, ==, CACHET_LAB_CHARSET_MAC_ROMAN);
   g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (encoding)), ==, "Mac Roman");
-  g_assert_true (report_is_shown (fixture));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (fixture, "report_stack")), ==, "report");
 
   adw_combo_row_set_selected (encoding, 0);
-  wait_for (fixture, name_is_misread, "the report read with detection");
+  cachet_test_iterate_until (name_is_misread, fixture, "the report read with detection");
   cleared = dup_override (fixture);
   g_assert_null (cleared);
 }
@@ -502,12 +449,10 @@ int
 main (int    argc,
       char **argv)
 {
-  cachet_test_init (&argc, &argv);
   /* The test backend keeps the accessible properties for the checks,
    * where "none" drops them. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_init ();
-  adw_init ();
+  cachet_test_init_gui (&argc, &argv);
 
   g_test_add ("/gui/results-window/list", Fixture, NULL,
               fixture_set_up, test_results_window_list, fixture_tear_down);

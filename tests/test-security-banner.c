@@ -11,26 +11,18 @@
 
 #include "config.h"
 
-#include "cachet-application.h"
 #include "cachet-mime.h"
 #include "cachet-security-banner.h"
 #include "cachet-security-details-dialog.h"
 #include "cachet-smime.h"
 #include "cachet-test-utils.h"
-#include "cachet-window.h"
+#include "cachet-test-widgets.h"
 #include "smime-test-pki.h"
 
 #define UIDVALIDITY 7
 #define SIGNED_UID 1
 #define UNSIGNED_UID 2
 #define FAKE_BANNER_UID 3
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static CachetCertificate *
 load_certificate (const char *path)
@@ -175,13 +167,9 @@ test_banner_sanitizes_name (void)
   const SmimeTestPki *pki = smime_test_pki_get ();
   g_autofree char *key = NULL;
   g_autofree char *cert = NULL;
-  g_autofree char *pem = NULL;
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(CachetCertificate) spaced = NULL;
   g_autoptr(CachetSecurityReport) report = cachet_security_report_new ();
-  g_autoptr(GError) error = NULL;
   CachetSecurityBanner *banner = g_object_ref_sink (cachet_security_banner_new ());
-  gsize size;
 
   if (pki == NULL)
     return;
@@ -191,14 +179,10 @@ test_banner_sanitizes_name (void)
   smime_test_run ("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
                   "-days", "30", "-utf8", "-subj", "/CN=Alice\xe2\x80\xae     Martin",
                   "-addext", "subjectAltName=email:alice@example.org", NULL);
-  g_file_get_contents (cert, &pem, &size, &error);
-  g_assert_no_error (error);
-  data = g_bytes_new (pem, size);
-  certificates = cachet_certificates_from_data (data, &error);
-  g_assert_no_error (error);
+  spaced = load_certificate (cert);
 
   cachet_security_report_set_signed (report, TRUE);
-  cachet_security_report_set_signer (report, g_ptr_array_index (certificates, 0));
+  cachet_security_report_set_signer (report, spaced);
   cachet_security_report_set_sender (report, "alice@example.org");
   cachet_security_banner_set_report (banner, report);
   g_assert_cmpstr (banner_text (banner), ==, "Signed by Alice Martin <alice@example.org>");
@@ -217,21 +201,6 @@ collect_rows (GtkWidget *widget,
                               ? adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)) : "");
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     collect_rows (child, text);
-}
-
-static CachetSecurityDetailsDialog *
-find_details_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (CACHET_IS_SECURITY_DETAILS_DIALOG (toplevel))
-        return CACHET_SECURITY_DETAILS_DIALOG (toplevel);
-    }
-  return NULL;
 }
 
 /* "Details" lists every reason, the signer's certificate, the signing time
@@ -264,11 +233,11 @@ test_details_dialog (void)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (banner));
   cachet_security_banner_set_report (banner, report);
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  cachet_test_iterate ();
 
-  g_assert_null (find_details_dialog ());
+  g_assert_null (cachet_test_find_toplevel (CACHET_TYPE_SECURITY_DETAILS_DIALOG));
   g_signal_emit_by_name (gtk_widget_get_last_child (GTK_WIDGET (banner)), "clicked");
-  dialog = find_details_dialog ();
+  dialog = cachet_test_find_toplevel (CACHET_TYPE_SECURITY_DETAILS_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
@@ -300,7 +269,7 @@ test_details_dialog (void)
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  cachet_test_iterate ();
 }
 
 /* A message from alice@example.org, signed by her with OpenSSL. */
@@ -321,9 +290,6 @@ alice_signed_mail (const SmimeTestPki *pki)
 static void
 store_mail (const SmimeTestPki *pki)
 {
-  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
-  g_autoptr(CachetAccount) account = cachet_account_new ("Cabinet Martin", "bob@example.org",
-                                                         "imaps://127.0.0.1:1", "smtps://127.0.0.1:1");
   g_autoptr(CachetCertificateStore) certificates = cachet_certificate_store_new (NULL);
   G_GNUC_UNUSED g_autoptr(GPtrArray) anchors = NULL;
   g_autoptr(CachetStore) store = NULL;
@@ -345,11 +311,7 @@ store_mail (const SmimeTestPki *pki)
 
   anchors = cachet_certificate_store_trust_file (certificates, pki->ca, &error);
   g_assert_no_error (error);
-  g_assert_true (cachet_account_list_load (accounts, &error));
-  g_assert_true (cachet_account_list_add (accounts, account, &error));
-  g_assert_no_error (error);
-  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
-  g_assert_no_error (error);
+  store = cachet_test_add_account ("Cabinet Martin", "bob@example.org", NULL);
   g_assert_true (cachet_store_upsert_folder (store, &inbox, &error));
 
   for (guint uid = SIGNED_UID; uid <= FAKE_BANNER_UID; uid++)
@@ -406,6 +368,13 @@ chain_row (const char *path,
                           role, cachet_certificate_get_issuer (certificate), from, to);
 }
 
+static AdwPreferencesGroup *
+chain_group_of (CachetSecurityDetailsDialog *dialog)
+{
+  return ADW_PREFERENCES_GROUP (gtk_widget_get_template_child (GTK_WIDGET (dialog),
+                                                               CACHET_TYPE_SECURITY_DETAILS_DIALOG, "chain_group"));
+}
+
 /* "Details" lists the certification path verification built, signer first,
  * and says whether it ends at an authority the user trusts. */
 static void
@@ -433,9 +402,7 @@ test_details_chain (void)
   trusted = verify_alice_mail (pki, TRUE);
   g_assert_cmpint (cachet_security_report_get_verdict (trusted), ==, CACHET_SECURITY_VERDICT_VALID);
   dialog = cachet_security_details_dialog_new (trusted);
-  chain_group = ADW_PREFERENCES_GROUP (gtk_widget_get_template_child (GTK_WIDGET (dialog),
-                                                                     CACHET_TYPE_SECURITY_DETAILS_DIALOG,
-                                                                     "chain_group"));
+  chain_group = chain_group_of (dialog);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (chain_group)));
   g_assert_cmpstr (adw_preferences_group_get_title (chain_group), ==, "Certification Path");
   g_assert_cmpstr (adw_preferences_group_get_description (chain_group), ==,
@@ -455,23 +422,20 @@ test_details_chain (void)
   untrusted = verify_alice_mail (pki, FALSE);
   g_assert_cmpint (cachet_security_report_get_verdict (untrusted), ==, CACHET_SECURITY_VERDICT_UNTRUSTED);
   dialog = cachet_security_details_dialog_new (untrusted);
-  chain_group = ADW_PREFERENCES_GROUP (gtk_widget_get_template_child (GTK_WIDGET (dialog),
-                                                                     CACHET_TYPE_SECURITY_DETAILS_DIALOG,
-                                                                     "chain_group"));
+  chain_group = chain_group_of (dialog);
   g_assert_nonnull (strstr (adw_preferences_group_get_description (chain_group),
                             "does not lead to an authority you trust"));
   collect_rows (GTK_WIDGET (chain_group), untrusted_rows);
   g_assert_true (g_str_has_prefix (untrusted_rows->str, signer));
   g_assert_cmpstr (untrusted_rows->str + strlen (signer), ==, intermediate);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  cachet_test_iterate ();
 }
 
-static gpointer
-window_child (CachetWindow *window,
-              const char   *name)
+static gboolean
+has_report (gpointer banner)
 {
-  return gtk_widget_get_template_child (GTK_WIDGET (window), CACHET_TYPE_WINDOW, name);
+  return cachet_security_banner_get_report (banner) != NULL;
 }
 
 /* Opens the message of @uid and waits until its signature is checked:
@@ -480,28 +444,16 @@ static void
 open_message (CachetWindow *window,
               guint32       uid)
 {
-  GtkSelectionModel *messages = gtk_list_view_get_model (window_child (window, "message_list"));
-  CachetSecurityBanner *banner = window_child (window, "security_banner");
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint position = GTK_INVALID_LIST_POSITION;
+  GtkSelectionModel *messages = gtk_list_view_get_model (cachet_test_window_child (window, "message_list"));
+  CachetSecurityBanner *banner = cachet_test_window_child (window, "security_banner");
 
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (messages)); i++)
-    {
-      g_autoptr(CachetMessageInfo) info = g_list_model_get_item (G_LIST_MODEL (messages), i);
-
-      if (cachet_message_info_get_uid (info) == uid)
-        position = i;
-    }
-  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
-
-  gtk_selection_model_select_item (messages, position, TRUE);
+  gtk_selection_model_select_item (messages, cachet_test_message_position (messages, uid), TRUE);
   /* The last message's verdict is gone before the new one is known. */
   g_assert_null (cachet_security_banner_get_report (banner));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (banner)));
-  while (cachet_security_banner_get_report (banner) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (cachet_security_banner_get_report (banner));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "reading_stack")), ==, "message");
+  cachet_test_iterate_until (has_report, banner, "the signature to be checked");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (cachet_test_window_child (window, "reading_stack")), ==,
+                   "message");
 }
 
 static void
@@ -509,7 +461,6 @@ test_window_banner (void)
 {
   const SmimeTestPki *pki = smime_test_pki_get ();
   g_autoptr(CachetApplication) app = NULL;
-  g_autoptr(GError) error = NULL;
   CachetWindow *window;
   CachetSecurityBanner *banner;
   GtkWidget *reading_pane;
@@ -519,20 +470,17 @@ test_window_banner (void)
   store_mail (pki);
 
   app = cachet_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = CACHET_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  iterate ();
+  window = cachet_test_show_window (app);
+  cachet_test_iterate ();
 
   /* The banner belongs to the window, between the reading pane's header
    * bar and the message, never inside the message view. */
-  banner = window_child (window, "security_banner");
+  banner = cachet_test_window_child (window, "security_banner");
   reading_pane = gtk_widget_get_parent (GTK_WIDGET (banner));
-  g_assert_true (gtk_widget_get_next_sibling (GTK_WIDGET (banner)) == window_child (window, "reading_stack"));
+  g_assert_true (gtk_widget_get_next_sibling (GTK_WIDGET (banner)) ==
+                 cachet_test_window_child (window, "reading_stack"));
   g_assert_true (ADW_IS_HEADER_BAR (gtk_widget_get_prev_sibling (GTK_WIDGET (banner))));
-  g_assert_false (gtk_widget_is_ancestor (GTK_WIDGET (banner), window_child (window, "message_view")));
+  g_assert_false (gtk_widget_is_ancestor (GTK_WIDGET (banner), cachet_test_window_child (window, "message_view")));
   g_assert_true (GTK_IS_BOX (reading_pane));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (banner)));
 
@@ -557,25 +505,23 @@ test_window_banner (void)
   /* No message, no banner. */
   open_message (window, SIGNED_UID);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (banner)));
-  gtk_selection_model_unselect_all (gtk_list_view_get_model (window_child (window, "message_list")));
+  gtk_selection_model_unselect_all (gtk_list_view_get_model (cachet_test_window_child (window, "message_list")));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (banner)));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "reading_stack")), ==, "none");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (cachet_test_window_child (window, "reading_stack")), ==,
+                   "none");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  cachet_test_iterate ();
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  cachet_test_init (&argc, &argv);
   /* The tests read the accessible role and properties back, which only
    * GTK's test accessibility backend keeps. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_init ();
-  adw_init ();
-  cachet_mime_init ();
+  cachet_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/gui/security-banner/verdicts", test_banner_verdicts);
   g_test_add_func ("/gui/security-banner/sanitizes-name", test_banner_sanitizes_name);

@@ -14,10 +14,9 @@
 #include "cachet-application.h"
 #include "cachet-lab-filer.h"
 #include "cachet-lab-mail-import.h"
-#include "cachet-mime.h"
 #include "cachet-results-window.h"
 #include "cachet-test-utils.h"
-#include "cachet-window.h"
+#include "cachet-test-widgets.h"
 #include "labs-test-data.h"
 
 #define UIDVALIDITY 9
@@ -33,10 +32,9 @@ enum {
 static void
 store_mail (void)
 {
-  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
-  g_autoptr(CachetAccount) account = cachet_account_new ("Cabinet Martin", "secretariat@demo.cachet.test",
-                                                         "imaps://127.0.0.1:1", "smtps://127.0.0.1:1");
-  g_autoptr(CachetStore) store = NULL;
+  g_autoptr(CachetAccount) account = NULL;
+  g_autoptr(CachetStore) store = cachet_test_add_account ("Cabinet Martin", "secretariat@demo.cachet.test",
+                                                          &account);
   g_autoptr(GError) error = NULL;
   g_autofree char *hprim = labs_test_hprim_net (FALSE);
   g_autofree char *cda = labs_test_cda (INS_OID, "1.2.250.1.999.3", 1, NULL, "7.8");
@@ -52,11 +50,6 @@ store_mail (void)
 
   /* Filing on demand is for the accounts that do not file on their own too. */
   g_assert_false (cachet_account_get_lab_import (account));
-  g_assert_true (cachet_account_list_load (accounts, &error));
-  g_assert_true (cachet_account_list_add (accounts, account, &error));
-  g_assert_no_error (error);
-  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
-  g_assert_no_error (error);
   g_assert_true (cachet_store_upsert_folder (store, &inbox, &error));
   for (guint uid = UID_LETTER; uid <= UID_CDA; uid++)
     {
@@ -67,65 +60,6 @@ store_mail (void)
       g_assert_no_error (error);
       g_bytes_unref (messages[uid]);
     }
-}
-
-static gpointer
-window_child (CachetWindow *window,
-              const char   *name)
-{
-  return gtk_widget_get_template_child (GTK_WIDGET (window), CACHET_TYPE_WINDOW, name);
-}
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-wait_for_sync (CachetWindow *window)
-{
-  GtkStack *sync_stack = window_child (window, "sync_stack");
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!g_str_equal (gtk_stack_get_visible_child_name (sync_stack), "idle") &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (sync_stack), ==, "idle");
-}
-
-static guint
-position_of (GtkSelectionModel *messages,
-             guint32            uid)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (messages)); i++)
-    {
-      g_autoptr(CachetMessageInfo) info = g_list_model_get_item (G_LIST_MODEL (messages), i);
-
-      if (cachet_message_info_get_uid (info) == uid)
-        return i;
-    }
-  g_assert_not_reached ();
-}
-
-/* The first widget under @root, @root included, for which @match says yes. */
-static GtkWidget *
-find_widget (GtkWidget *root,
-             gboolean (*match) (GtkWidget *widget, gconstpointer data),
-             gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static gboolean
@@ -170,15 +104,16 @@ is_item_labelled (GtkWidget     *widget,
 static GtkWidget *
 open_message_menu (CachetWindow *window)
 {
-  GtkWidget *button = find_widget (GTK_WIDGET (window), is_menu_button_for, "message.file-lab-results");
+  GtkWidget *button = cachet_test_find_widget (GTK_WIDGET (window), is_menu_button_for,
+                                               "message.file-lab-results");
   GtkWidget *item;
 
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "More Message Actions");
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  iterate ();
-  item = find_widget (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))), is_item_labelled,
-                      "File Lab Results");
+  cachet_test_iterate ();
+  item = cachet_test_find_widget (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                                  is_item_labelled, "File Lab Results");
   g_assert_nonnull (item);
   return item;
 }
@@ -186,24 +121,11 @@ open_message_menu (CachetWindow *window)
 static void
 close_message_menu (CachetWindow *window)
 {
-  GtkWidget *button = find_widget (GTK_WIDGET (window), is_menu_button_for, "message.file-lab-results");
+  GtkWidget *button = cachet_test_find_widget (GTK_WIDGET (window), is_menu_button_for,
+                                               "message.file-lab-results");
 
   gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
-  iterate ();
-}
-
-static gboolean
-is_label_with_text (GtkWidget     *widget,
-                    gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && (text == NULL || g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text));
-}
-
-static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+  cachet_test_iterate ();
 }
 
 static gboolean
@@ -218,12 +140,13 @@ is_close_button (GtkWidget     *widget,
 static GtkWidget *
 shown_toast (CachetWindow *window)
 {
-  AdwToastOverlay *overlay = window_child (window, "toast_overlay");
+  AdwToastOverlay *overlay = cachet_test_window_child (window, "toast_overlay");
 
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (overlay)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if (child != adw_toast_overlay_get_child (overlay) && find_widget (child, is_close_button, NULL) != NULL)
+      if (child != adw_toast_overlay_get_child (overlay) &&
+          cachet_test_find_widget (child, is_close_button, NULL) != NULL)
         return child;
     }
   return NULL;
@@ -246,7 +169,7 @@ static void
 dismiss (CachetWindow *window,
          GtkWidget    *toast)
 {
-  gtk_widget_activate (find_widget (toast, is_close_button, NULL));
+  gtk_widget_activate (cachet_test_find_widget (toast, is_close_button, NULL));
   wait_gone (window, toast);
 }
 
@@ -267,9 +190,9 @@ wait_for_toast (CachetWindow *window,
       g_main_context_iteration (NULL, FALSE);
       if ((toast = shown_toast (window)) == NULL || !gtk_widget_get_child_visible (toast))
         continue;
-      if (find_widget (toast, is_label_with_text, expected) != NULL)
+      if (cachet_test_find_widget (toast, cachet_test_is_label_with_text, expected) != NULL)
         return toast;
-      title = find_widget (toast, is_label_with_text, NULL);
+      title = cachet_test_find_widget (toast, cachet_test_is_label_with_text, NULL);
       g_assert_nonnull (title);
       if (strstr (gtk_label_get_text (GTK_LABEL (title)), "could not get new mail") == NULL)
         g_error ("toast “%s” where “%s” was expected", gtk_label_get_text (GTK_LABEL (title)), expected);
@@ -284,10 +207,12 @@ file_selected (CachetWindow *window,
                gboolean      show_results)
 {
   GtkWidget *toast;
+  gboolean offers_results;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "message.file-lab-results", NULL);
   toast = wait_for_toast (window, expected);
-  g_assert_true ((find_widget (toast, is_button_labelled, "Show Results") != NULL) == show_results);
+  offers_results = cachet_test_find_widget (toast, cachet_test_is_button_with_label, "Show Results") != NULL;
+  g_assert_true (offers_results == show_results);
   dismiss (window, toast);
 }
 
@@ -306,21 +231,6 @@ list_journal (const char *archive)
   return entries;
 }
 
-static CachetResultsWindow *
-find_results_window (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (CACHET_IS_RESULTS_WINDOW (toplevel))
-        return CACHET_RESULTS_WINDOW (toplevel);
-    }
-  return NULL;
-}
-
 static void
 test_file_lab_results (void)
 {
@@ -333,40 +243,34 @@ test_file_lab_results (void)
   g_autoptr(CachetMessageInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   CachetLabJournalEntry *entry;
-  CachetResultsWindow *results;
   CachetWindow *window;
   GtkSelectionModel *messages;
   CachetStore *store;
   GtkWidget *toast;
   GtkWidget *item;
-  gint64 deadline;
 
   /* The folder and the layout chosen in Preferences are the ones used. */
   g_settings_set_string (settings, "lab-archive-folder", archive);
   g_settings_set_boolean (settings, "lab-archive-by-year", TRUE);
   store_mail ();
 
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = CACHET_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  wait_for_sync (window);
-  messages = gtk_list_view_get_model (window_child (window, "message_list"));
+  window = cachet_test_show_window (app);
+  cachet_test_wait_for_sync (window);
+  messages = gtk_list_view_get_model (cachet_test_window_child (window, "message_list"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (messages)), ==, 3);
 
   /* One message at a time. */
   item = open_message_menu (window);
   g_assert_false (gtk_widget_is_sensitive (item));
   close_message_menu (window);
-  gtk_selection_model_select_item (messages, position_of (messages, UID_CDA), TRUE);
-  gtk_selection_model_select_item (messages, position_of (messages, UID_HPRIM), FALSE);
+  gtk_selection_model_select_item (messages, cachet_test_message_position (messages, UID_CDA), TRUE);
+  gtk_selection_model_select_item (messages, cachet_test_message_position (messages, UID_HPRIM), FALSE);
   item = open_message_menu (window);
   g_assert_false (gtk_widget_is_sensitive (item));
   close_message_menu (window);
 
   /* Filed from the menu, in the patient's folder of the archive. */
-  gtk_selection_model_select_item (messages, position_of (messages, UID_CDA), TRUE);
+  gtk_selection_model_select_item (messages, cachet_test_message_position (messages, UID_CDA), TRUE);
   item = open_message_menu (window);
   g_assert_true (gtk_widget_is_sensitive (item));
   gtk_widget_activate (item);
@@ -387,24 +291,20 @@ test_file_lab_results (void)
   g_assert_true (cachet_message_info_has_keyword (info, CACHET_LAB_FILED_KEYWORD));
 
   /* Again: the journal knows it. */
-  gtk_selection_model_select_item (messages, position_of (messages, UID_CDA), TRUE);
+  gtk_selection_model_select_item (messages, cachet_test_message_position (messages, UID_CDA), TRUE);
   file_selected (window, "Already filed", FALSE);
 
   /* No qualified INS: the user confirms the patient, from Results. */
-  gtk_selection_model_select_item (messages, position_of (messages, UID_HPRIM), TRUE);
+  gtk_selection_model_select_item (messages, cachet_test_message_position (messages, UID_HPRIM), TRUE);
   gtk_widget_activate_action (GTK_WIDGET (window), "message.file-lab-results", NULL);
   toast = wait_for_toast (window, "Waiting for you to confirm the patient");
-  gtk_widget_activate (find_widget (toast, is_button_labelled, "Show Results"));
+  gtk_widget_activate (cachet_test_find_widget (toast, cachet_test_is_button_with_label, "Show Results"));
   wait_gone (window, toast);
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while ((results = find_results_window ()) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_nonnull (results);
-  gtk_window_destroy (GTK_WINDOW (results));
-  iterate ();
+  gtk_window_destroy (cachet_test_wait_for_toplevel (CACHET_TYPE_RESULTS_WINDOW));
+  cachet_test_iterate ();
 
   /* A letter: nothing is written. */
-  gtk_selection_model_select_item (messages, position_of (messages, UID_LETTER), TRUE);
+  gtk_selection_model_select_item (messages, cachet_test_message_position (messages, UID_LETTER), TRUE);
   file_selected (window, "No lab result found in this message", FALSE);
 
   /* The CR-BIO once, and the two patients of the HPRIM file. */
@@ -413,17 +313,14 @@ test_file_lab_results (void)
   g_assert_cmpuint (g_list_model_get_n_items (journal), ==, 3);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  cachet_test_iterate ();
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  cachet_test_init (&argc, &argv);
-  gtk_init ();
-  adw_init ();
-  cachet_mime_init ();
+  cachet_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/gui/window/file-lab-results", test_file_lab_results);
 

@@ -17,19 +17,16 @@
 #include "cachet-composer-window.h"
 #include "cachet-folder.h"
 #include "cachet-message-row.h"
-#include "cachet-mime.h"
 #include "cachet-test-utils.h"
-#include "cachet-window.h"
+#include "cachet-test-widgets.h"
 
 #define UIDVALIDITY 7
 
 static void
 store_sample_mail (void)
 {
-  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
-  g_autoptr(CachetAccount) account = cachet_account_new ("Cabinet Martin", "secretariat@demo.cachet.test",
-                                                         "imaps://127.0.0.1:1", "smtps://127.0.0.1:1");
-  g_autoptr(CachetStore) store = NULL;
+  g_autoptr(CachetStore) store = cachet_test_add_account ("Cabinet Martin", "secretariat@demo.cachet.test",
+                                                          NULL);
   g_autoptr(GError) error = NULL;
   const CachetFolderInfo folders[] = {
     { .name = (char *) "Corbeille", .special_use = (char *) "\\Trash", .uidvalidity = UIDVALIDITY },
@@ -42,11 +39,6 @@ store_sample_mail (void)
                               "Message-ID: <brouillon-1@demo.cachet.test>\r\n"
                               "\r\nBonjour,\r\n";
 
-  g_assert_true (cachet_account_list_load (accounts, &error));
-  g_assert_true (cachet_account_list_add (accounts, account, &error));
-  g_assert_no_error (error);
-  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
-  g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
     g_assert_true (cachet_store_upsert_folder (store, &folders[i], &error));
 
@@ -76,40 +68,14 @@ store_sample_mail (void)
   }
 }
 
-static gpointer
-window_child (CachetWindow *window,
-              const char   *name)
-{
-  return gtk_widget_get_template_child (GTK_WIDGET (window), CACHET_TYPE_WINDOW, name);
-}
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-wait_for_sync (CachetWindow *window)
-{
-  GtkStack *sync_stack = window_child (window, "sync_stack");
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!g_str_equal (gtk_stack_get_visible_child_name (sync_stack), "idle") &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (sync_stack), ==, "idle");
-}
-
 /* GtkSearchEntry waits a little before searching, and the search runs in a
  * thread: iterate until the list shows what is expected, with a bound. */
 static void
 wait_for_messages (CachetWindow *window,
                    guint         expected)
 {
-  GtkStack *stack = window_child (window, "message_list_stack");
-  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (window_child (window, "message_list")));
+  GtkStack *stack = cachet_test_window_child (window, "message_list_stack");
+  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (cachet_test_window_child (window, "message_list")));
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   while (g_get_monotonic_time () < deadline)
@@ -170,7 +136,7 @@ check_message_actions (CachetApplication *app,
   CachetAccountList *accounts = cachet_application_get_accounts (app);
   g_autoptr(CachetAccount) account = g_list_model_get_item (G_LIST_MODEL (accounts), 0);
   CachetStore *store = cachet_application_get_store (app, account, NULL);
-  GMenuModel *move_menu = gtk_menu_button_get_menu_model (window_child (window, "move_button"));
+  GMenuModel *move_menu = gtk_menu_button_get_menu_model (cachet_test_window_child (window, "move_button"));
   g_autoptr(GPtrArray) pending = NULL;
   g_autofree char *target = NULL;
   gint64 deadline;
@@ -219,13 +185,14 @@ check_draft_opens_in_composer (CachetWindow       *window,
   gint64 deadline;
 
   gtk_single_selection_set_selected (sidebar, 2);
-  iterate ();
-  g_assert_cmpstr (adw_window_title_get_title (window_child (window, "message_list_title")), ==, "Brouillons");
-  g_assert_false (gtk_widget_get_visible (window_child (window, "edit_draft_button")));
+  cachet_test_iterate ();
+  g_assert_cmpstr (adw_window_title_get_title (cachet_test_window_child (window, "message_list_title")), ==,
+                   "Brouillons");
+  g_assert_false (gtk_widget_get_visible (cachet_test_window_child (window, "edit_draft_button")));
   gtk_selection_model_select_item (messages, 0, TRUE);
-  g_assert_true (gtk_widget_get_visible (window_child (window, "edit_draft_button")));
+  g_assert_true (gtk_widget_get_visible (cachet_test_window_child (window, "edit_draft_button")));
 
-  g_signal_emit_by_name (window_child (window, "message_list"), "activate", 0);
+  g_signal_emit_by_name (cachet_test_window_child (window, "message_list"), "activate", 0);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (composer == NULL && g_get_monotonic_time () < deadline)
     {
@@ -249,7 +216,7 @@ check_draft_opens_in_composer (CachetWindow       *window,
     g_assert_cmpstr (gtk_editable_get_text (subject), ==, "Demande de bilan");
   }
   gtk_window_destroy (composer);
-  iterate ();
+  cachet_test_iterate ();
 }
 
 static void
@@ -269,15 +236,11 @@ test_window_shows_stored_mail (void)
 
   store_sample_mail ();
 
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = CACHET_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  iterate ();
+  window = cachet_test_show_window (app);
+  cachet_test_iterate ();
 
   /* The account, then its folders in their usual order. */
-  sidebar = GTK_SINGLE_SELECTION (gtk_list_view_get_model (window_child (window, "folder_list")));
+  sidebar = GTK_SINGLE_SELECTION (gtk_list_view_get_model (cachet_test_window_child (window, "folder_list")));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sidebar)), ==, 4);
   /* The stored mail shows without waiting for the server. */
   g_assert_cmpuint (gtk_single_selection_get_selected (sidebar), ==, 1);
@@ -294,54 +257,55 @@ test_window_shows_stored_mail (void)
 
   /* The window gets new mail at once; this account's server is unreachable,
    * which ends the sync quickly. Then the first inbox is open. */
-  wait_for_sync (window);
+  cachet_test_wait_for_sync (window);
   g_assert_cmpuint (gtk_single_selection_get_selected (sidebar), ==, 1);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "list");
-  g_assert_cmpstr (adw_window_title_get_title (window_child (window, "message_list_title")), ==, "Inbox");
-  messages = gtk_list_view_get_model (window_child (window, "message_list"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (cachet_test_window_child (window, "message_list_stack")), ==,
+                   "list");
+  g_assert_cmpstr (adw_window_title_get_title (cachet_test_window_child (window, "message_list_title")), ==,
+                   "Inbox");
+  messages = gtk_list_view_get_model (cachet_test_window_child (window, "message_list"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (messages)), ==, 3);
   newest = g_list_model_get_item (G_LIST_MODEL (messages), 0);
   g_assert_cmpuint (cachet_message_info_get_uid (newest), ==, 3);
   g_assert_cmpstr (cachet_message_info_get_subject (newest), ==, "Résultats n°3");
 
   /* Selecting a message opens it in the reading pane. */
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "reading_stack")), ==, "none");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (cachet_test_window_child (window, "reading_stack")), ==,
+                   "none");
   gtk_selection_model_select_item (messages, 0, TRUE);
-  {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-    while (!g_str_equal (gtk_stack_get_visible_child_name (window_child (window, "reading_stack")), "message") &&
-           g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, TRUE);
-  }
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "reading_stack")), ==, "message");
+  cachet_test_wait_for_page (cachet_test_window_child (window, "reading_stack"), "message");
   gtk_selection_model_unselect_all (messages);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "reading_stack")), ==, "none");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (cachet_test_window_child (window, "reading_stack")), ==,
+                   "none");
 
   /* Search as you type, accents or not; clearing it shows the folder again. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
-  g_assert_true (gtk_search_bar_get_search_mode (window_child (window, "search_bar")));
-  gtk_editable_set_text (window_child (window, "search_entry"), "resultats 2");
+  g_assert_true (gtk_search_bar_get_search_mode (cachet_test_window_child (window, "search_bar")));
+  gtk_editable_set_text (cachet_test_window_child (window, "search_entry"), "resultats 2");
   wait_for_messages (window, 1);
   {
-    g_autoptr(CachetMessageInfo) found = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (window_child (window, "message_list"))), 0);
+    GtkListView *list = cachet_test_window_child (window, "message_list");
+    g_autoptr(CachetMessageInfo) found = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (list)), 0);
 
     g_assert_cmpuint (cachet_message_info_get_uid (found), ==, 2);
   }
-  gtk_editable_set_text (window_child (window, "search_entry"), "cardiologie");
+  gtk_editable_set_text (cachet_test_window_child (window, "search_entry"), "cardiologie");
   wait_for_messages (window, 0);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "no-results");
-  gtk_editable_set_text (window_child (window, "search_entry"), "");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (cachet_test_window_child (window, "message_list_stack")), ==,
+                   "no-results");
+  gtk_editable_set_text (cachet_test_window_child (window, "search_entry"), "");
   wait_for_messages (window, 3);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "list");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (cachet_test_window_child (window, "message_list_stack")), ==,
+                   "list");
 
   check_message_actions (app, window, messages);
   check_draft_opens_in_composer (window, sidebar, messages);
 
   /* An empty folder says so. */
   gtk_single_selection_set_selected (sidebar, 3);
-  iterate ();
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "empty");
+  cachet_test_iterate ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (cachet_test_window_child (window, "message_list_stack")), ==,
+                   "empty");
 
   /* Removing the account lets go of its mail: nothing holds its store
    * open, so its local copy can be deleted. */
@@ -352,28 +316,26 @@ test_window_shows_stored_mail (void)
     gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
     gtk_single_selection_set_selected (sidebar, 1);
-    iterate ();
+    cachet_test_iterate ();
     g_assert_true (cachet_account_list_remove (accounts, account, &error));
     g_assert_no_error (error);
-    iterate ();
-    g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "message_list_stack")), ==, "welcome");
+    cachet_test_iterate ();
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (cachet_test_window_child (window, "message_list_stack")), ==,
+                     "welcome");
     while (g_file_test (account_dir, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, FALSE);
     g_assert_false (g_file_test (account_dir, G_FILE_TEST_EXISTS));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  cachet_test_iterate ();
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  cachet_test_init (&argc, &argv);
-  gtk_init ();
-  adw_init ();
-  cachet_mime_init ();
+  cachet_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/gui/window/shows-stored-mail", test_window_shows_stored_mail);
 

@@ -93,6 +93,17 @@ labs_test_hprim_net (gboolean partial)
   return g_string_free (text, FALSE);
 }
 
+/* labs_test_hprim_net() as a lab sends it: in @charset, with @line_end. */
+GBytes *
+labs_test_hprim_net_encoded (gboolean         partial,
+                             const char      *charset,
+                             LabsTestLineEnd  line_end)
+{
+  g_autofree char *text = labs_test_hprim_net (partial);
+
+  return labs_test_encode (text, charset, line_end);
+}
+
 /* A small CR-BIO with one glucose result and an embedded PDF. */
 char *
 labs_test_cda (const char *ins_root,

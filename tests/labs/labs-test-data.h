@@ -19,17 +19,20 @@ typedef enum
   LABS_TEST_CRLF,
 } LabsTestLineEnd;
 
-char   *labs_test_samples_dir    (const char      *subdir);
-GBytes *labs_test_encode         (const char      *utf8_text,
-                                  const char      *charset,
-                                  LabsTestLineEnd  line_end);
-char   *labs_test_hprim_net      (gboolean         partial);
-char   *labs_test_cda            (const char      *ins_root,
-                                  const char      *set_id,
-                                  guint            version,
-                                  const char      *replaces,
-                                  const char      *glucose);
-GBytes *labs_test_mail           (const char      *content,
-                                  const char      *file_name);
+char   *labs_test_samples_dir       (const char      *subdir);
+GBytes *labs_test_encode            (const char      *utf8_text,
+                                     const char      *charset,
+                                     LabsTestLineEnd  line_end);
+char   *labs_test_hprim_net         (gboolean         partial);
+GBytes *labs_test_hprim_net_encoded (gboolean         partial,
+                                     const char      *charset,
+                                     LabsTestLineEnd  line_end);
+char   *labs_test_cda               (const char      *ins_root,
+                                     const char      *set_id,
+                                     guint            version,
+                                     const char      *replaces,
+                                     const char      *glucose);
+GBytes *labs_test_mail              (const char      *content,
+                                     const char      *file_name);
 
 G_END_DECLS

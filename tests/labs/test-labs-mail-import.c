@@ -6,11 +6,9 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "cachet-account-list.h"
 #include "cachet-lab-filer.h"
 #include "cachet-lab-mail-import.h"
 #include "cachet-mime.h"
@@ -36,24 +34,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -77,7 +57,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->store);
-  remove_tree (fixture->root);
+  cachet_test_remove_tree (fixture->root);
   g_free (fixture->root);
   g_free (fixture->journal);
   g_free (fixture->archive);
@@ -174,6 +154,48 @@ count_journal (Fixture *fixture)
   return g_list_model_get_n_items (entries);
 }
 
+static guint
+count_pending_actions (CachetStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) actions = cachet_store_list_pending_actions (store, &error);
+
+  g_assert_no_error (error);
+  return actions->len;
+}
+
+static void
+assert_report (const CachetLabMailReport *report,
+               guint                      examined,
+               guint                      skipped,
+               guint                      tagged)
+{
+  g_assert_cmpuint (report->examined, ==, examined);
+  g_assert_cmpuint (report->skipped, ==, skipped);
+  g_assert_cmpuint (report->tagged, ==, tagged);
+}
+
+/* The one change queued for the server: the keyword that tells the other
+ * workstations the message of @uid is filed. */
+static void
+assert_filed_keyword_queued (CachetStore *store,
+                             guint32      uid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) actions = cachet_store_list_pending_actions (store, &error);
+  CachetPendingAction *action;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (actions->len, ==, 1);
+  action = g_ptr_array_index (actions, 0);
+  g_assert_cmpint (action->kind, ==, CACHET_PENDING_ACTION_ADD_FLAGS);
+  g_assert_cmpuint (action->uidvalidity, ==, UIDVALIDITY);
+  g_assert_cmpuint (action->uids->len, ==, 1);
+  g_assert_cmpuint (g_array_index (action->uids, guint32, 0), ==, uid);
+  g_assert_cmpstrv (action->keywords, ((const char * const[]) { CACHET_LAB_FILED_KEYWORD, NULL }));
+  g_assert_cmpuint (action->flags, ==, 0);
+}
+
 /* The layout chosen in Preferences reaches the filer of each run. */
 static void
 test_layout (Fixture       *fixture,
@@ -215,10 +237,8 @@ test_files_and_tags (Fixture       *fixture,
   g_autoptr(GBytes) other = letter ();
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) again = NULL;
-  g_autoptr(GPtrArray) actions = NULL;
   g_autoptr(GError) error = NULL;
   CachetLabMailReport report;
-  CachetPendingAction *action;
 
   g_assert_true (cachet_store_keyword_is_valid (CACHET_LAB_FILED_KEYWORD));
   add_message (fixture->store, 1, lab, NULL);
@@ -228,21 +248,10 @@ test_files_and_tags (Fixture       *fixture,
   g_assert_no_error (error);
   /* Two patients in the HPRIM file. */
   g_assert_cmpuint (entries->len, ==, 2);
-  g_assert_cmpuint (report.examined, ==, 2);
-  g_assert_cmpuint (report.tagged, ==, 1);
-  g_assert_cmpuint (report.skipped, ==, 0);
+  assert_report (&report, 2, 0, 1);
   g_assert_true (has_keyword (fixture->store, 1));
   g_assert_false (has_keyword (fixture->store, 2));
-
-  actions = cachet_store_list_pending_actions (fixture->store, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (actions->len, ==, 1);
-  action = g_ptr_array_index (actions, 0);
-  g_assert_cmpint (action->kind, ==, CACHET_PENDING_ACTION_ADD_FLAGS);
-  g_assert_cmpuint (action->uids->len, ==, 1);
-  g_assert_cmpuint (g_array_index (action->uids, guint32, 0), ==, 1);
-  g_assert_cmpstrv (action->keywords, ((const char * const[]) { CACHET_LAB_FILED_KEYWORD, NULL }));
-  g_assert_cmpuint (action->flags, ==, 0);
+  assert_filed_keyword_queued (fixture->store, 1);
 
   again = run_import (fixture, fixture->archive, &report, &error);
   g_assert_no_error (error);
@@ -259,7 +268,6 @@ test_skips_tagged (Fixture       *fixture,
 {
   g_autoptr(GBytes) lab = lab_message ();
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GPtrArray) actions = NULL;
   g_autoptr(GError) error = NULL;
   const char * const keywords[] = { "$cachetlabfiled", NULL };
   CachetLabMailReport report;
@@ -269,13 +277,10 @@ test_skips_tagged (Fixture       *fixture,
   entries = run_import (fixture, fixture->archive, &report, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 0);
-  g_assert_cmpuint (report.skipped, ==, 1);
-  g_assert_cmpuint (report.examined, ==, 0);
+  assert_report (&report, 0, 1, 0);
   g_assert_cmpuint (count_journal (fixture), ==, 0);
   g_assert_false (g_file_test (fixture->archive, G_FILE_TEST_EXISTS));
-  actions = cachet_store_list_pending_actions (fixture->store, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (actions->len, ==, 0);
+  g_assert_cmpuint (count_pending_actions (fixture->store), ==, 0);
 }
 
 /* An archive that cannot be written stops the run at the message; once it
@@ -343,16 +348,6 @@ import_on_demand (Fixture             *fixture,
   return cachet_lab_mail_import_message_finish (import, cachet_test_wait_result (&result), report, error);
 }
 
-static guint
-count_pending_actions (CachetStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) actions = cachet_store_list_pending_actions (store, &error);
-
-  g_assert_no_error (error);
-  return actions->len;
-}
-
 static void
 assert_all_status (GPtrArray            *entries,
                    CachetLabEntryStatus  status)
@@ -374,10 +369,8 @@ test_one_message (Fixture       *fixture,
   g_autoptr(GPtrArray) run = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) again = NULL;
-  g_autoptr(GPtrArray) actions = NULL;
   g_autoptr(GError) error = NULL;
   CachetLabMailReport report;
-  CachetPendingAction *action;
 
   add_message (fixture->store, 2, other, NULL);
   run = run_import (fixture, fixture->archive, &report, &error);
@@ -396,18 +389,9 @@ test_one_message (Fixture       *fixture,
   /* Two patients without a qualified INS: both wait for the user. */
   g_assert_cmpuint (entries->len, ==, 2);
   assert_all_status (entries, CACHET_LAB_ENTRY_STATUS_PENDING);
-  g_assert_cmpuint (report.examined, ==, 1);
-  g_assert_cmpuint (report.tagged, ==, 1);
-  g_assert_cmpuint (report.skipped, ==, 0);
+  assert_report (&report, 1, 0, 1);
   g_assert_true (has_keyword (fixture->store, 1));
-  actions = cachet_store_list_pending_actions (fixture->store, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (actions->len, ==, 1);
-  action = g_ptr_array_index (actions, 0);
-  g_assert_cmpint (action->kind, ==, CACHET_PENDING_ACTION_ADD_FLAGS);
-  g_assert_cmpuint (action->uidvalidity, ==, UIDVALIDITY);
-  g_assert_cmpuint (g_array_index (action->uids, guint32, 0), ==, 1);
-  g_assert_cmpstrv (action->keywords, ((const char * const[]) { CACHET_LAB_FILED_KEYWORD, NULL }));
+  assert_filed_keyword_queued (fixture->store, 1);
 
   again = import_on_demand (fixture, 1, &report, &error);
   g_assert_no_error (error);
@@ -485,12 +469,9 @@ parse_json_array (const char *text)
 static void
 test_cli (void)
 {
-  g_autofree char *accounts_file = g_build_filename (g_get_user_config_dir (), "cachet", "accounts.ini", NULL);
   g_autofree char *archive = g_build_filename (g_get_user_data_dir (), "cli-archive", NULL);
-  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
-  g_autoptr(CachetAccount) account = cachet_account_new ("Labos", "secretariat@demo.cachet.test",
-                                                         "imaps://localhost", "smtps://localhost");
-  g_autoptr(CachetStore) store = NULL;
+  g_autoptr(CachetAccount) account = NULL;
+  g_autoptr(CachetStore) store = cachet_test_add_account ("Labos", "secretariat@demo.cachet.test", &account);
   g_autoptr(CachetCliResult) imported = NULL;
   g_autoptr(CachetCliResult) again = NULL;
   g_autoptr(JsonArray) none = NULL;
@@ -499,11 +480,6 @@ test_cli (void)
   const char * const tagged[] = { CACHET_LAB_FILED_KEYWORD, NULL };
   CachetFolderInfo inbox = { .name = (char *) "INBOX", .uidvalidity = UIDVALIDITY };
 
-  g_unlink (accounts_file);
-  g_assert_true (cachet_account_list_load (accounts, &error));
-  g_assert_true (cachet_account_list_add (accounts, account, &error));
-  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
-  g_assert_no_error (error);
   g_assert_true (cachet_store_upsert_folder (store, &inbox, &error));
   add_message (store, 1, lab, NULL);
   add_message (store, 2, lab, tagged);
@@ -542,12 +518,10 @@ assert_json_statuses (const char *json,
 static void
 test_cli_one_message (void)
 {
-  g_autofree char *accounts_file = g_build_filename (g_get_user_config_dir (), "cachet", "accounts.ini", NULL);
   g_autofree char *archive = g_build_filename (g_get_user_data_dir (), "cli-one-archive", NULL);
-  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
-  g_autoptr(CachetAccount) account = cachet_account_new ("Secrétariat", "secretariat@demo.cachet.test",
-                                                         "imaps://localhost", "smtps://localhost");
-  g_autoptr(CachetStore) store = NULL;
+  g_autoptr(CachetAccount) account = NULL;
+  g_autoptr(CachetStore) store = cachet_test_add_account ("Secrétariat", "secretariat@demo.cachet.test",
+                                                          &account);
   g_autoptr(CachetCliResult) imported = NULL;
   g_autoptr(CachetCliResult) again = NULL;
   g_autoptr(CachetCliResult) none = NULL;
@@ -557,11 +531,6 @@ test_cli_one_message (void)
   g_autoptr(GError) error = NULL;
   CachetFolderInfo inbox = { .name = (char *) "INBOX", .uidvalidity = UIDVALIDITY };
 
-  g_unlink (accounts_file);
-  g_assert_true (cachet_account_list_load (accounts, &error));
-  g_assert_true (cachet_account_list_add (accounts, account, &error));
-  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
-  g_assert_no_error (error);
   g_assert_true (cachet_store_upsert_folder (store, &inbox, &error));
   add_message (store, 1, cda, NULL);
   add_message (store, 2, other, NULL);

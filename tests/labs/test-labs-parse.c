@@ -209,8 +209,7 @@ test_hprim_net_generated (void)
 static void
 test_hprim_net_partial (void)
 {
-  g_autofree char *text = labs_test_hprim_net (TRUE);
-  g_autoptr(GBytes) bytes = labs_test_encode (text, CACHET_LAB_CHARSET_UTF8, LABS_TEST_LF);
+  g_autoptr(GBytes) bytes = labs_test_hprim_net_encoded (TRUE, CACHET_LAB_CHARSET_UTF8, LABS_TEST_LF);
   g_autoptr(GPtrArray) reports = parse_detected (bytes, NULL, CACHET_LAB_FORMAT_HPRIM_NET);
 
   g_assert_cmpint (cachet_lab_report_get_status (g_ptr_array_index (reports, 0)), ==,

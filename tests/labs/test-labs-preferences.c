@@ -6,53 +6,38 @@
 
 #include "config.h"
 
-#include <adwaita.h>
-
 #include "cachet-lab-filer.h"
 #include "cachet-lab-settings.h"
 #include "cachet-preferences-window.h"
 #include "cachet-test-credentials.h"
 #include "cachet-test-utils.h"
+#include "cachet-test-widgets.h"
 
 /* The Lab Results page of Preferences: the per-account switch is saved in
  * the accounts file, the folder rows and layout switches follow the
  * settings, and the senders' text encodings kept in the import journal
  * are listed and can be removed. */
 
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             GType       type,
-             const char *title)
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
+  return ADW_IS_ACTION_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
 
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
-          (title == NULL || g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0))
-        return child;
-      if ((found = find_widget (child, type, title)) != NULL)
-        return found;
-    }
-  return NULL;
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  return cachet_test_find_widget (root, is_row_titled, title);
 }
 
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *tooltip)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), tooltip) == 0)
-        return child;
-      if ((found = find_button (child, tooltip)) != NULL)
-        return found;
-    }
-  return NULL;
+  return cachet_test_find_widget (root, cachet_test_is_button_with_tooltip, tooltip);
 }
 
 static void
@@ -75,7 +60,7 @@ test_account_switch (void)
 
   preferences = cachet_preferences_window_new (accounts, CACHET_CREDENTIALS_PROVIDER (credentials));
   gtk_window_present (GTK_WINDOW (preferences));
-  toggle = find_widget (GTK_WIDGET (preferences), GTK_TYPE_SWITCH, NULL);
+  toggle = cachet_test_find_widget_of_type (GTK_WIDGET (preferences), GTK_TYPE_SWITCH);
   g_assert_nonnull (toggle);
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
   gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
@@ -107,8 +92,8 @@ test_folders (void)
   g_assert_no_error (error);
   preferences = cachet_preferences_window_new (accounts, CACHET_CREDENTIALS_PROVIDER (credentials));
   gtk_window_present (GTK_WINDOW (preferences));
-  archive_row = find_widget (GTK_WIDGET (preferences), ADW_TYPE_ACTION_ROW, "Archive Folder");
-  inbox_row = find_widget (GTK_WIDGET (preferences), ADW_TYPE_ACTION_ROW, "Practice Software Inbox");
+  archive_row = find_row (GTK_WIDGET (preferences), "Archive Folder");
+  inbox_row = find_row (GTK_WIDGET (preferences), "Practice Software Inbox");
   clear = find_button (GTK_WIDGET (preferences), "Stop Copying to the Practice Software");
   g_assert_nonnull (archive_row);
   g_assert_nonnull (inbox_row);
@@ -134,10 +119,10 @@ static GtkWidget *
 find_row_switch (GtkWidget  *root,
                  const char *title)
 {
-  GtkWidget *row = find_widget (root, ADW_TYPE_ACTION_ROW, title);
+  GtkWidget *row = find_row (root, title);
 
   g_assert_nonnull (row);
-  return find_widget (row, GTK_TYPE_SWITCH, NULL);
+  return cachet_test_find_widget_of_type (row, GTK_TYPE_SWITCH);
 }
 
 static void
@@ -193,7 +178,7 @@ wait_for_row (GtkWidget  *root,
   GtkWidget *row;
 
   /* The journal is read in a worker. */
-  while (((row = find_widget (root, ADW_TYPE_ACTION_ROW, title)) != NULL) != present)
+  while (((row = find_row (root, title)) != NULL) != present)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("Timed out waiting for the row “%s” to be %s", title, present ? "shown" : "removed");
@@ -236,7 +221,7 @@ test_sender_charsets (void)
   g_assert_nonnull (remove);
   g_signal_emit_by_name (remove, "clicked");
   wait_for_row (GTK_WIDGET (preferences), "biologie@ville.example", FALSE);
-  g_assert_nonnull (find_widget (GTK_WIDGET (preferences), ADW_TYPE_ACTION_ROW, "resultats@labo-rhone.example"));
+  g_assert_nonnull (find_row (GTK_WIDGET (preferences), "resultats@labo-rhone.example"));
 
   charsets = cachet_lab_filer_dup_sender_charsets (filer, &error);
   g_assert_no_error (error);
@@ -250,9 +235,7 @@ int
 main (int    argc,
       char **argv)
 {
-  cachet_test_init (&argc, &argv);
-  gtk_init ();
-  adw_init ();
+  cachet_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/labs/preferences/account-switch", test_account_switch);
   g_test_add_func ("/labs/preferences/folders", test_folders);
