@@ -17,6 +17,7 @@
 #include "cachet-lab-charset.h"
 #include "cachet-lab-history.h"
 #include "cachet-lab-report-view.h"
+#include "cachet-patient-dialog.h"
 #include "cachet-results-window.h"
 #include "cachet-test-utils.h"
 #include "cachet-test-widgets.h"
@@ -297,7 +298,7 @@ test_results_window_confirm (Fixture       *fixture,
   g_autoptr(CachetLabJournalEntry) pending = NULL;
   g_autoptr(CachetLabJournalEntry) filed = NULL;
   CachetLabJournalEntry *confirmed;
-  AdwMessageDialog *dialog;
+  CachetPatientDialog *dialog;
   guint position;
 
   wait_for_list (fixture);
@@ -311,10 +312,12 @@ test_results_window_confirm (Fixture       *fixture,
   g_assert_true (gtk_widget_get_visible (view_child (fixture, "confirm_button")));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "results.confirm-patient", NULL));
-  dialog = cachet_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_nonnull (dialog);
+  dialog = cachet_test_wait_for_toplevel (CACHET_TYPE_PATIENT_DIALOG);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  adw_message_dialog_response (dialog, "confirm");
+  cachet_test_wait_for_page (GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (dialog), CACHET_TYPE_PATIENT_DIALOG,
+                                                                       "list_stack")), "list");
+  /* The proposed patient is chosen first. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "patient.file", NULL));
   cachet_test_iterate_until (selected_is_filed, fixture, "the report to be filed");
 
   confirmed = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (shown_entries (fixture)));

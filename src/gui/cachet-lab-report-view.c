@@ -466,10 +466,10 @@ show_status (CachetLabReportView *self)
                         _("The lab sent a corrected version of this report, filed beside it. This one is kept as it was."));
   else if (cachet_lab_journal_entry_get_candidate_id (self->entry) > 0)
     gtk_label_set_text (self->status_label,
-                        _("The identity in this report is not certain enough to file it on its own. Its name and birth date match a patient already filed: confirm to file it with that patient."));
+                        _("The identity in this report is not certain enough to file it on its own. Its name and birth date match a patient already filed: confirm that patient, or choose another, before it is filed."));
   else
     gtk_label_set_text (self->status_label,
-                        _("The identity in this report is not certain enough to file it on its own. Confirm to file it in a new folder under the name the lab gives."));
+                        _("The identity in this report is not certain enough to file it on its own. Choose its patient, or file it as a new patient under the name the lab gives."));
 }
 
 /* ---- The text encoding of the sender's files --------------------------- */

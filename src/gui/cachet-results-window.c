@@ -10,6 +10,7 @@
 
 #include "cachet-lab-history.h"
 #include "cachet-lab-report-view.h"
+#include "cachet-patient-dialog.h"
 #include "cachet-results-window.h"
 
 /* Every lab report the import journal holds, newest first, with what was
@@ -28,6 +29,8 @@ struct _CachetResultsWindow
   GtkSingleSelection  *selection;
   GCancellable        *cancellable;
   GCancellable        *report_cancellable;
+  /* The selected report as read, for the identity it gives. */
+  CachetLabHistory    *history;
   /* After a refresh, the report that was selected before it. */
   gint64               reselect_id;
 
@@ -212,6 +215,10 @@ history_loaded_cb (GObject      *source,
       return;
     }
   entry = gtk_single_selection_get_selected_item (self->selection);
+  g_set_object (&self->history, history);
+  /* The patient is chosen with the identity the report gives in view. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.confirm-patient",
+                                 cachet_lab_journal_entry_get_status (entry) == CACHET_LAB_ENTRY_STATUS_PENDING);
   /* The name as read now, with the sender's charset: the journal keeps
    * the one read at import. */
   display = cachet_lab_patient_dup_display_name (cachet_lab_report_get_patient (cachet_lab_history_get_report (history)));
@@ -274,9 +281,8 @@ selected_entry_changed_cb (CachetResultsWindow *self)
   g_clear_object (&self->report_cancellable);
   self->report_cancellable = g_cancellable_new ();
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.confirm-patient",
-                                 entry != NULL
-                                 && cachet_lab_journal_entry_get_status (entry) == CACHET_LAB_ENTRY_STATUS_PENDING);
+  g_clear_object (&self->history);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.confirm-patient", FALSE);
   if (entry == NULL)
     {
       adw_window_title_set_title (self->report_title, NULL);
@@ -431,19 +437,16 @@ patient_confirmed_cb (GObject      *source,
 }
 
 static void
-confirm_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     gpointer          user_data)
+patient_chosen_cb (CachetPatientDialog *dialog,
+                   gint64               patient_id,
+                   gpointer             user_data)
 {
   CachetResultsWindow *self = CACHET_RESULTS_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
   CachetLabJournalEntry *entry = user_data;
 
-  if (!g_str_equal (response, "confirm"))
-    return;
   self->reselect_id = cachet_lab_journal_entry_get_id (entry);
-  cachet_lab_filer_confirm_patient_async (self->filer, cachet_lab_journal_entry_get_id (entry),
-                                          cachet_lab_journal_entry_get_candidate_id (entry), self->cancellable,
-                                          patient_confirmed_cb, g_object_ref (self));
+  cachet_lab_filer_confirm_patient_async (self->filer, cachet_lab_journal_entry_get_id (entry), patient_id,
+                                          self->cancellable, patient_confirmed_cb, g_object_ref (self));
 }
 
 static void
@@ -453,28 +456,16 @@ confirm_patient_action (GtkWidget  *widget,
 {
   CachetResultsWindow *self = CACHET_RESULTS_WINDOW (widget);
   CachetLabJournalEntry *entry = gtk_single_selection_get_selected_item (self->selection);
-  GtkWidget *dialog;
+  CachetPatientDialog *dialog;
 
-  if (entry == NULL || cachet_lab_journal_entry_get_status (entry) != CACHET_LAB_ENTRY_STATUS_PENDING)
+  if (entry == NULL || self->history == NULL
+      || cachet_lab_journal_entry_get_status (entry) != CACHET_LAB_ENTRY_STATUS_PENDING)
     return;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Confirm Patient?"), NULL);
-  if (cachet_lab_journal_entry_get_candidate_id (entry) > 0)
-    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                    _("This report for “%s” will be filed with the patient already filed under the same name and date of birth. Check the identity in the report before confirming: results filed with the wrong patient are a danger to both."),
-                                    entry_title (entry));
-  else
-    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                    _("This report will be filed in a new folder for “%s”, the identity the lab gives. Check it before confirming."),
-                                    entry_title (entry));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "confirm", _("_File for This Patient"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "confirm", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (confirm_response_cb), g_object_ref (entry),
+  dialog = cachet_patient_dialog_new (GTK_WINDOW (self), self->filer,
+                                      cachet_lab_report_get_patient (cachet_lab_history_get_report (self->history)),
+                                      cachet_lab_journal_entry_get_candidate_id (entry));
+  g_signal_connect_data (dialog, "patient-chosen", G_CALLBACK (patient_chosen_cb), g_object_ref (entry),
                          (GClosureNotify) (void (*) (void)) g_object_unref, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -524,6 +515,7 @@ cachet_results_window_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->sorted);
   g_clear_object (&self->entries);
+  g_clear_object (&self->history);
   g_clear_object (&self->report_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->filer);

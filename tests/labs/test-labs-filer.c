@@ -6,13 +6,11 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
 
-#include "cachet-account-list.h"
 #include "cachet-lab-filer.h"
 #include "cachet-lab-parser.h"
 #include "cachet-labs-error.h"
@@ -51,29 +49,11 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->filer);
-  remove_tree (fixture->root);
+  cachet_test_remove_tree (fixture->root);
   g_free (fixture->root);
   g_free (fixture->data_dir);
   g_free (fixture->archive);
@@ -173,8 +153,7 @@ static void
 test_layouts (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autofree char *text = labs_test_hprim_net (FALSE);
-  g_autoptr(GBytes) bytes = labs_test_encode (text, "ISO-8859-1", LABS_TEST_CRLF);
+  g_autoptr(GBytes) bytes = labs_test_hprim_net_encoded (FALSE, "ISO-8859-1", LABS_TEST_CRLF);
   g_autoptr(GPtrArray) entries = import_bytes (fixture, bytes, "resultat.hpr");
   CachetLabJournalEntry *durand = entry_at (entries, 0);
   g_autofree char *expected_folder = g_build_filename (fixture->archive, "_unconfirmed",
@@ -422,6 +401,261 @@ assert_files_in (CachetLabJournalEntry *entry,
     }
 }
 
+/* A CDA for DURAND Hélène under a test INS root: never qualified, so it
+ * waits for the user with the patient of the same name as candidate. */
+#define TEST_INS_ROOT "1.2.250.1.213.1.4.10"
+#define PRODUCTION_INS_ROOT "1.2.250.1.213.1.4.8"
+
+static CachetLabJournalEntry *
+import_pending_cda (Fixture    *fixture,
+                    const char *set_id,
+                    const char *name)
+{
+  g_autofree char *cda = labs_test_cda (TEST_INS_ROOT, set_id, 1, NULL, "5.2");
+  g_autoptr(GPtrArray) entries = import_text (fixture, cda, LABS_TEST_LF, name);
+
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (entries, 0)), ==, CACHET_LAB_ENTRY_STATUS_PENDING);
+  return g_object_ref (entry_at (entries, 0));
+}
+
+static CachetLabPatientRecord *
+find_patient (GListModel *patients,
+              gint64      id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (patients); i++)
+    {
+      g_autoptr(CachetLabPatientRecord) record = g_list_model_get_item (patients, i);
+
+      if (cachet_lab_patient_record_get_id (record) == id)
+        return g_steal_pointer (&record);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+list_patients_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+static GListModel *
+list_patients (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *patients;
+
+  cachet_lab_filer_list_patients_async (fixture->filer, NULL, list_patients_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  patients = cachet_lab_filer_list_patients_finish (fixture->filer, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (patients);
+  return patients;
+}
+
+/* Each filed report is in its patient's folder, and each patient's folder
+ * holds the pages of exactly the reports the journal files there. */
+static void
+assert_journal_agrees_with_folders (Fixture    *fixture,
+                                    GListModel *patients)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) journal = cachet_lab_filer_list_entries (fixture->filer, &error);
+  g_autoptr(GHashTable) filed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (journal); i++)
+    {
+      g_autoptr(CachetLabJournalEntry) entry = g_list_model_get_item (journal, i);
+      const char *folder = cachet_lab_journal_entry_get_folder (entry);
+
+      if (cachet_lab_journal_entry_get_status (entry) != CACHET_LAB_ENTRY_STATUS_FILED)
+        continue;
+      assert_files_in (entry, folder, 3);
+      g_hash_table_replace (filed, (gpointer) folder,
+                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (filed, folder)) + 1));
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (patients); i++)
+    {
+      g_autoptr(CachetLabPatientRecord) record = g_list_model_get_item (patients, i);
+      const char *folder = cachet_lab_patient_record_get_folder (record);
+      guint n_reports = cachet_lab_patient_record_get_n_reports (record);
+
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (filed, folder)), ==, n_reports);
+      g_assert_cmpuint (count_files (folder, ".html"), ==, n_reports);
+    }
+}
+
+/* Two people with one name and one date of birth: the user says the
+ * second is someone else, then files a third report with that second one
+ * rather than with the candidate the journal proposes. */
+static void
+test_homonyms (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *cda = labs_test_cda (PRODUCTION_INS_ROOT, "1.2.250.1.999.1", 1, NULL, "7.8");
+  g_autoptr(GPtrArray) known = import_text (fixture, cda, LABS_TEST_LF, "cr.xml");
+  g_autoptr(CachetLabJournalEntry) second = import_pending_cda (fixture, "1.2.250.1.999.2", "second.xml");
+  g_autoptr(CachetLabJournalEntry) third = NULL;
+  g_autoptr(CachetLabPatientRecord) first_patient = NULL;
+  g_autoptr(CachetLabPatientRecord) namesake = NULL;
+  g_autoptr(GListModel) patients = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_folder = g_build_filename (fixture->archive, "DURAND Hélène (1961-03-02)", NULL);
+  g_autofree char *namesake_folder = g_build_filename (fixture->archive, "DURAND Hélène (1961-03-02) (2)", NULL);
+  gint64 candidate = cachet_lab_journal_entry_get_candidate_id (second);
+  gint64 namesake_id;
+
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (known, 0)), ==, CACHET_LAB_ENTRY_STATUS_FILED);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (entry_at (known, 0)), ==, first_folder);
+  g_assert_cmpint (candidate, >, 0);
+  /* The same folder name as the candidate's: filing by name would merge. */
+  g_assert_cmpstr (cachet_lab_journal_entry_get_patient (second), ==, "DURAND Hélène (1961-03-02)");
+
+  g_assert_true (cachet_lab_filer_confirm_patient (fixture->filer, cachet_lab_journal_entry_get_id (second), 0,
+                                                   NULL, &error));
+  g_assert_no_error (error);
+  patients = list_patients (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (patients), ==, 2);
+  first_patient = find_patient (patients, candidate);
+  g_assert_cmpstr (cachet_lab_patient_record_get_folder (first_patient), ==, first_folder);
+  g_assert_true (cachet_lab_patient_record_get_ins_qualified (first_patient));
+  g_assert_cmpuint (cachet_lab_patient_record_get_n_reports (first_patient), ==, 1);
+  namesake = g_list_model_get_item (patients, 0);
+  if (cachet_lab_patient_record_get_id (namesake) == candidate)
+    g_set_object (&namesake, g_list_model_get_item (patients, 1));
+  namesake_id = cachet_lab_patient_record_get_id (namesake);
+  g_assert_cmpstr (cachet_lab_patient_record_get_folder (namesake), ==, namesake_folder);
+  g_assert_cmpstr (cachet_lab_patient_record_get_display_name (namesake), ==, "DURAND Hélène (1961-03-02)");
+  g_assert_cmpstr (cachet_lab_patient_record_get_family_name (namesake), ==, "DURAND");
+  g_assert_cmpstr (cachet_lab_patient_record_get_given_names (namesake), ==, "Hélène");
+  g_assert_cmpstr (cachet_lab_patient_record_get_birth_date (namesake), ==, "1961-03-02");
+  g_assert_cmpint (cachet_lab_patient_record_get_sex (namesake), ==, 'F');
+  /* The INS the report gave is kept, but the user's word does not qualify it. */
+  g_assert_cmpstr (cachet_lab_patient_record_get_ins (namesake), ==, "261037600000012");
+  g_assert_false (cachet_lab_patient_record_get_ins_qualified (namesake));
+  g_assert_cmpuint (cachet_lab_patient_record_get_n_reports (namesake), ==, 1);
+  assert_journal_agrees_with_folders (fixture, patients);
+
+  /* Another report: the qualified namesake is still the one proposed, and
+   * the user files it with the other. */
+  third = import_pending_cda (fixture, "1.2.250.1.999.3", "third.xml");
+  g_assert_cmpint (cachet_lab_journal_entry_get_candidate_id (third), ==, candidate);
+  g_assert_true (cachet_lab_filer_confirm_patient (fixture->filer, cachet_lab_journal_entry_get_id (third),
+                                                   namesake_id, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&patients);
+  patients = list_patients (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (patients), ==, 2);
+  g_clear_object (&namesake);
+  namesake = find_patient (patients, namesake_id);
+  g_assert_cmpuint (cachet_lab_patient_record_get_n_reports (namesake), ==, 2);
+  assert_journal_agrees_with_folders (fixture, patients);
+  assert_journal_paths_exist (fixture);
+
+  /* A third namesake with a qualified INS of her own: filed without asking,
+   * in a folder of her own too. */
+  {
+    g_autoptr(GString) other = g_string_new (cda);
+    g_autoptr(GPtrArray) qualified = NULL;
+    g_autofree char *third_folder = g_build_filename (fixture->archive, "DURAND Hélène (1961-03-02) (3)", NULL);
+
+    g_string_replace (other, "261037600000012", "261037600000099", 0);
+    g_string_replace (other, "1.2.250.1.999.1", "1.2.250.1.999.9", 0);
+    qualified = import_text (fixture, other->str, LABS_TEST_LF, "other.xml");
+    g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (qualified, 0)), ==,
+                     CACHET_LAB_ENTRY_STATUS_FILED);
+    g_assert_cmpstr (cachet_lab_journal_entry_get_folder (entry_at (qualified, 0)), ==, third_folder);
+    g_clear_object (&patients);
+    patients = list_patients (fixture);
+    g_assert_cmpuint (g_list_model_get_n_items (patients), ==, 3);
+    assert_journal_agrees_with_folders (fixture, patients);
+  }
+
+  /* A patient that does not exist is refused, and the report still waits. */
+  g_clear_object (&third);
+  third = import_pending_cda (fixture, "1.2.250.1.999.4", "fourth.xml");
+  g_assert_false (cachet_lab_filer_confirm_patient (fixture->filer, cachet_lab_journal_entry_get_id (third), 9999,
+                                                    NULL, &error));
+  g_assert_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_JOURNAL);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (cachet_lab_journal_entry_get_files (third)[0], G_FILE_TEST_IS_REGULAR));
+}
+
+/* A journal from before patients had folders of their own: its patients
+ * keep the folder named after them, and the journal is usable as it was. */
+static void
+test_patients_migration (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *journal = g_build_filename (fixture->root, "old", "labs.sqlite", NULL);
+  g_autofree char *dir = g_path_get_dirname (journal);
+  g_autofree char *cda = labs_test_cda (PRODUCTION_INS_ROOT, "1.2.250.1.999.1", 1, NULL, "7.8");
+  g_autofree char *folder = g_build_filename (fixture->archive, "DURAND Hélène (1961-03-02)", NULL);
+  g_autoptr(GBytes) bytes = labs_test_encode (cda, "UTF-8", LABS_TEST_LF);
+  g_autoptr(CachetLabFiler) filer = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GListModel) patients = NULL;
+  g_autoptr(CachetLabPatientRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (journal, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "PRAGMA foreign_keys = ON;"
+    "CREATE TABLE files (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    " size INTEGER NOT NULL, format TEXT NOT NULL, imported_at INTEGER NOT NULL, sender TEXT);"
+    "CREATE TABLE patients (id INTEGER PRIMARY KEY, ins TEXT NOT NULL UNIQUE, match_key TEXT NOT NULL,"
+    " display_name TEXT NOT NULL);"
+    "CREATE INDEX patients_match_key ON patients (match_key);"
+    "CREATE TABLE reports (id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files (id),"
+    " business_key TEXT, results_digest TEXT, status TEXT NOT NULL, patient_id INTEGER REFERENCES patients (id),"
+    " candidate_id INTEGER REFERENCES patients (id), related_id INTEGER REFERENCES reports (id),"
+    " patient_name TEXT, lab TEXT, report_id TEXT, report_date TEXT, folder TEXT, original_path TEXT,"
+    " report_files TEXT, reason TEXT);"
+    "INSERT INTO files VALUES (1, 'old', 'old.xml', 1, 'cda', 0, NULL);"
+    "INSERT INTO patients VALUES (7, '261037600000012', 'DURAND|HELENE|1961-03-02', 'DURAND Hélène (1961-03-02)');"
+    "INSERT INTO reports (id, file_id, status, patient_id, patient_name) VALUES (1, 1, 'filed', 7, 'DURAND');",
+    NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  filer = cachet_lab_filer_new (journal, fixture->archive, NULL, &error);
+  g_assert_no_error (error);
+  patients = cachet_lab_filer_list_patients (filer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (patients), ==, 1);
+  record = g_list_model_get_item (patients, 0);
+  g_assert_cmpint (cachet_lab_patient_record_get_id (record), ==, 7);
+  g_assert_cmpstr (cachet_lab_patient_record_get_folder (record), ==, folder);
+  g_assert_true (cachet_lab_patient_record_get_ins_qualified (record));
+  g_assert_cmpuint (cachet_lab_patient_record_get_n_reports (record), ==, 1);
+
+  /* Her qualified INS still finds her, in her folder. */
+  entries = cachet_lab_filer_import (filer, bytes, "cr.xml", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cachet_lab_journal_entry_get_status (entry_at (entries, 0)), ==, CACHET_LAB_ENTRY_STATUS_FILED);
+  g_assert_cmpstr (cachet_lab_journal_entry_get_folder (entry_at (entries, 0)), ==, folder);
+  g_clear_object (&filer);
+
+  /* Opening it again changes nothing. */
+  filer = cachet_lab_filer_new (journal, fixture->archive, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&patients);
+  patients = cachet_lab_filer_list_patients (filer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (patients), ==, 1);
+  g_clear_object (&record);
+  record = g_list_model_get_item (patients, 0);
+  g_assert_cmpuint (cachet_lab_patient_record_get_n_reports (record), ==, 2);
+}
+
 /* A year sub-folder per patient, for new filings only: the journal keeps
  * the patient's folder, so reports filed in either layout stay one
  * patient's, and a duplicate is one whatever the layout. */
@@ -527,9 +761,8 @@ static void
 test_layout_inbox_by_day (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autofree char *text = labs_test_hprim_net (FALSE);
   g_autofree char *partial = labs_test_hprim_net (TRUE);
-  g_autoptr(GBytes) bytes = labs_test_encode (text, "ISO-8859-1", LABS_TEST_CRLF);
+  g_autoptr(GBytes) bytes = labs_test_hprim_net_encoded (FALSE, "ISO-8859-1", LABS_TEST_CRLF);
   g_autoptr(GPtrArray) by_day = NULL;
   g_autoptr(GPtrArray) flat = NULL;
   g_autoptr(GDateTime) imported = NULL;
@@ -593,8 +826,7 @@ static void
 test_name_collision (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autofree char *text = labs_test_hprim_net (FALSE);
-  g_autoptr(GBytes) bytes = labs_test_encode (text, "UTF-8", LABS_TEST_LF);
+  g_autoptr(GBytes) bytes = labs_test_hprim_net_encoded (FALSE, "UTF-8", LABS_TEST_LF);
   g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
   g_autofree char *name = g_strdup_printf ("%.16s-x.hpr", hash);
   g_autofree char *originals = g_build_filename (fixture->archive, "_originals", NULL);
@@ -695,8 +927,7 @@ static void
 test_async (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autofree char *text = labs_test_hprim_net (FALSE);
-  g_autoptr(GBytes) bytes = labs_test_encode (text, "UTF-8", LABS_TEST_CR);
+  g_autoptr(GBytes) bytes = labs_test_hprim_net_encoded (FALSE, "UTF-8", LABS_TEST_CR);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
@@ -736,8 +967,7 @@ static void
 test_sender_charset (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autofree char *text = labs_test_hprim_net (FALSE);
-  g_autoptr(GBytes) bytes = labs_test_encode (text, "ISO-8859-1", LABS_TEST_LF);
+  g_autoptr(GBytes) bytes = labs_test_hprim_net_encoded (FALSE, "ISO-8859-1", LABS_TEST_LF);
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) reread = NULL;
   g_autoptr(GHashTable) charsets = NULL;
@@ -795,8 +1025,7 @@ test_charset_migration (Fixture       *fixture,
 {
   g_autofree char *journal = g_build_filename (fixture->root, "old", "labs.sqlite", NULL);
   g_autofree char *dir = g_path_get_dirname (journal);
-  g_autofree char *text = labs_test_hprim_net (FALSE);
-  g_autoptr(GBytes) bytes = labs_test_encode (text, "UTF-8", LABS_TEST_CRLF);
+  g_autoptr(GBytes) bytes = labs_test_hprim_net_encoded (FALSE, "UTF-8", LABS_TEST_CRLF);
   g_autoptr(CachetLabFiler) filer = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
@@ -1041,11 +1270,7 @@ static void
 test_cli_import_mail (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autofree char *accounts_file = g_build_filename (g_get_user_config_dir (), "cachet", "accounts.ini", NULL);
-  g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
-  g_autoptr(CachetAccount) account = cachet_account_new ("Labos", "secretariat@demo.cachet.test",
-                                                         "imaps://localhost", "smtps://localhost");
-  g_autoptr(CachetStore) store = NULL;
+  g_autoptr(CachetStore) store = cachet_test_add_account ("Labos", "secretariat@demo.cachet.test", NULL);
   g_autoptr(CachetMessageInfo) info = NULL;
   g_autoptr(CachetCliResult) imported = NULL;
   g_autoptr(CachetCliResult) again = NULL;
@@ -1067,11 +1292,6 @@ test_cli_import_mail (Fixture       *fixture,
   const char *import_argv[] = { "labs", "import-mail", "--account", "Labos", "--into", fixture->archive, "--json", NULL };
   CachetFolderInfo inbox = { .name = (char *) "INBOX", .uidvalidity = 7 };
 
-  g_unlink (accounts_file);
-  g_assert_true (cachet_account_list_load (accounts, &error));
-  g_assert_true (cachet_account_list_add (accounts, account, &error));
-  store = cachet_store_new (NULL, cachet_account_get_id (account), NULL, &error);
-  g_assert_no_error (error);
   g_assert_true (cachet_store_upsert_folder (store, &inbox, &error));
   info = cachet_store_add_message (store, "INBOX", 7, 1, message, 0, NULL, 1768467000, 0, NULL, &error);
   g_assert_no_error (error);
@@ -1152,6 +1372,9 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/labs/filer/correction", Fixture, NULL, fixture_set_up, test_correction, fixture_tear_down);
   g_test_add ("/labs/filer/confirm-patient", Fixture, NULL, fixture_set_up, test_confirm_patient, fixture_tear_down);
+  g_test_add ("/labs/filer/homonyms", Fixture, NULL, fixture_set_up, test_homonyms, fixture_tear_down);
+  g_test_add ("/labs/filer/patients-migration", Fixture, NULL, fixture_set_up, test_patients_migration,
+              fixture_tear_down);
   g_test_add ("/labs/filer/layout-by-year", Fixture, NULL, fixture_set_up, test_layout_by_year, fixture_tear_down);
   g_test_add ("/labs/filer/layout-html", Fixture, NULL, fixture_set_up, test_layout_html, fixture_tear_down);
   g_test_add ("/labs/filer/layout-inbox-by-day", Fixture, NULL, fixture_set_up, test_layout_inbox_by_day,

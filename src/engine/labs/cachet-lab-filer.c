@@ -16,6 +16,7 @@
 
 #include "cachet-lab-filer.h"
 #include "cachet-lab-parser.h"
+#include "cachet-lab-patient-record.h"
 #include "cachet-lab-render.h"
 #include "cachet-labs-error.h"
 #include "cachet-paths.h"
@@ -72,6 +73,35 @@ struct _CachetLabFiler
 
 G_DEFINE_FINAL_TYPE (CachetLabFiler, cachet_lab_filer, G_TYPE_OBJECT)
 
+/* A patient is who the practice files results for: one folder each. The
+ * INS is unique among qualified ones only: a patient filed on the user's
+ * word keeps the INS the report gave, which proves nothing. */
+#define PATIENTS_COLUMNS \
+  "(id INTEGER PRIMARY KEY," \
+  " ins TEXT," \
+  " ins_qualified INTEGER NOT NULL DEFAULT 0," \
+  " match_key TEXT NOT NULL," \
+  " display_name TEXT NOT NULL," \
+  " family_name TEXT," \
+  " given_names TEXT," \
+  " birth_date TEXT," \
+  " sex TEXT," \
+  " folder TEXT NOT NULL)"
+
+/* The identity a report gives, kept so that the user can make a patient
+ * of it later without the file being read again. */
+#define REPORT_IDENTITY_COLUMNS \
+  "  patient_family TEXT," \
+  "  patient_given TEXT," \
+  "  patient_birth_date TEXT," \
+  "  patient_sex TEXT," \
+  "  patient_ins TEXT," \
+  "  patient_match_key TEXT"
+
+static const char *const report_identity_columns[] = {
+  "patient_family", "patient_given", "patient_birth_date", "patient_sex", "patient_ins", "patient_match_key",
+};
+
 static const char schema[] =
   "CREATE TABLE IF NOT EXISTS files ("
   "  id INTEGER PRIMARY KEY,"
@@ -81,12 +111,7 @@ static const char schema[] =
   "  format TEXT NOT NULL,"
   "  imported_at INTEGER NOT NULL,"
   "  sender TEXT);"
-  "CREATE TABLE IF NOT EXISTS patients ("
-  "  id INTEGER PRIMARY KEY,"
-  "  ins TEXT NOT NULL UNIQUE,"
-  "  match_key TEXT NOT NULL,"
-  "  display_name TEXT NOT NULL);"
-  "CREATE INDEX IF NOT EXISTS patients_match_key ON patients (match_key);"
+  "CREATE TABLE IF NOT EXISTS patients " PATIENTS_COLUMNS ";"
   "CREATE TABLE IF NOT EXISTS reports ("
   "  id INTEGER PRIMARY KEY,"
   "  file_id INTEGER NOT NULL REFERENCES files (id),"
@@ -103,7 +128,8 @@ static const char schema[] =
   "  folder TEXT,"
   "  original_path TEXT,"
   "  report_files TEXT,"
-  "  reason TEXT);"
+  "  reason TEXT,"
+  REPORT_IDENTITY_COLUMNS ");"
   "CREATE INDEX IF NOT EXISTS reports_business_key ON reports (business_key);"
   "CREATE INDEX IF NOT EXISTS reports_report_id ON reports (report_id);"
   /* Kept with the journal, not in settings: the same override must apply
@@ -111,6 +137,12 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS sender_charsets ("
   "  sender TEXT PRIMARY KEY,"
   "  charset TEXT NOT NULL);";
+
+/* After migrate(): older journals get the columns these index first. */
+static const char patient_indexes[] =
+  "CREATE INDEX IF NOT EXISTS patients_match_key ON patients (match_key);"
+  "CREATE UNIQUE INDEX IF NOT EXISTS patients_qualified_ins ON patients (ins) WHERE ins_qualified = 1;"
+  "CREATE INDEX IF NOT EXISTS reports_patient ON reports (patient_id);";
 
 /* Bounds on what the user types for an override: an address, a charset name. */
 #define MAX_SENDER_BYTES  320
@@ -510,42 +542,119 @@ cachet_lab_filer_dup_default_archive (void)
 }
 
 static gboolean
-files_have_sender (CachetLabFiler  *self,
-                   gboolean        *found,
-                   GError         **error)
+table_has_column (CachetLabFiler  *self,
+                  const char      *table,
+                  const char      *column,
+                  gboolean        *found,
+                  GError         **error)
 {
-  g_autoptr(sqlite3_stmt) columns = prepare (self, "PRAGMA table_info (files)", error);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA table_info (%s)", table);
+  g_autoptr(sqlite3_stmt) columns = prepare (self, sql, error);
   int rc;
 
   if (columns == NULL)
     return FALSE;
   *found = FALSE;
   while ((rc = sqlite3_step (columns)) == SQLITE_ROW)
-    *found |= g_strcmp0 ((const char *) sqlite3_column_text (columns, 1), "sender") == 0;
+    *found |= g_strcmp0 ((const char *) sqlite3_column_text (columns, 1), column) == 0;
   if (rc != SQLITE_DONE)
     return set_journal_error (error, self->db);
   return TRUE;
 }
 
-/* Journals written before files kept their sender get the column; their
- * old files have none, so no override applies when they are read again.
- * IMMEDIATE: two programs opening an old journal at once alter it once. */
+static gboolean
+add_column_if_missing (CachetLabFiler  *self,
+                       const char      *table,
+                       const char      *column,
+                       GError         **error)
+{
+  g_autofree char *sql = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s TEXT", table, column);
+  gboolean found = FALSE;
+
+  return table_has_column (self, table, column, &found, error) && (found || execute (self, sql, error));
+}
+
+/* Journals from before patients had folders of their own held only
+ * patients with a qualified INS, filed in the folder named after them. */
+static gboolean
+migrate_patients (CachetLabFiler  *self,
+                  GError         **error)
+{
+  g_autoptr(sqlite3_stmt) rows = NULL;
+  gboolean found = FALSE;
+  int rc;
+
+  if (!table_has_column (self, "patients", "folder", &found, error))
+    return FALSE;
+  if (found)
+    return TRUE;
+  if (!execute (self,
+                "CREATE TABLE patients_new " PATIENTS_COLUMNS ";"
+                "INSERT INTO patients_new (id, ins, ins_qualified, match_key, display_name, folder)"
+                " SELECT id, ins, 1, match_key, display_name, display_name FROM patients;"
+                "DROP TABLE patients;"
+                "ALTER TABLE patients_new RENAME TO patients;", error))
+    return FALSE;
+
+  if ((rows = prepare (self, "SELECT id, display_name FROM patients", error)) == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
+    {
+      g_autofree char *folder = safe_component ((const char *) sqlite3_column_text (rows, 1), _("Unknown patient"));
+      g_autoptr(sqlite3_stmt) update = prepare (self, "UPDATE patients SET folder = ?1 WHERE id = ?2", error);
+
+      if (update == NULL)
+        return FALSE;
+      bind_text (update, 1, folder);
+      sqlite3_bind_int64 (update, 2, sqlite3_column_int64 (rows, 0));
+      if (sqlite3_step (update) != SQLITE_DONE)
+        return set_journal_error (error, self->db);
+    }
+  if (rc != SQLITE_DONE)
+    return set_journal_error (error, self->db);
+  return TRUE;
+}
+
+/* Brings older journals to this schema: files get their sender (their old
+ * files have none, so no override applies when they are read again),
+ * reports the identity they give, patients their folder. IMMEDIATE: two
+ * programs opening an old journal at once alter it once. Foreign keys are
+ * off while the patients table is rebuilt, as SQLite asks, and checked
+ * before the commit. */
 static gboolean
 migrate (CachetLabFiler  *self,
          GError         **error)
 {
-  gboolean found = FALSE;
+  g_autoptr(sqlite3_stmt) check = NULL;
+  int rc;
 
-  if (!execute (self, "BEGIN IMMEDIATE", error))
+  if (!execute (self, "PRAGMA foreign_keys = OFF", error) || !execute (self, "BEGIN IMMEDIATE", error))
     return FALSE;
-  if (!files_have_sender (self, &found, error)
-      || (!found && !execute (self, "ALTER TABLE files ADD COLUMN sender TEXT", error))
-      || !execute (self, "COMMIT", error))
+  if (!add_column_if_missing (self, "files", "sender", error))
+    goto failed;
+  for (gsize i = 0; i < G_N_ELEMENTS (report_identity_columns); i++)
     {
-      execute (self, "ROLLBACK", NULL);
-      return FALSE;
+      if (!add_column_if_missing (self, "reports", report_identity_columns[i], error))
+        goto failed;
     }
-  return TRUE;
+  if (!migrate_patients (self, error))
+    goto failed;
+  if ((check = prepare (self, "PRAGMA foreign_key_check", error)) == NULL)
+    goto failed;
+  if ((rc = sqlite3_step (check)) != SQLITE_DONE)
+    {
+      if (rc == SQLITE_ROW)
+        g_set_error_literal (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_JOURNAL,
+                             _("The lab import journal names patients or files it does not hold; restore it from a backup"));
+      else
+        set_journal_error (error, self->db);
+      goto failed;
+    }
+  return execute (self, "COMMIT", error) && execute (self, "PRAGMA foreign_keys = ON", error);
+
+failed:
+  execute (self, "ROLLBACK", NULL);
+  return FALSE;
 }
 
 /**
@@ -581,9 +690,10 @@ cachet_lab_filer_new (const char  *journal_path,
       return NULL;
     }
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-  if (!execute (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", error)
+  if (!execute (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", error)
       || !execute (self, schema, error)
-      || !migrate (self, error))
+      || !migrate (self, error)
+      || !execute (self, patient_indexes, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -859,19 +969,22 @@ typedef struct
 } ImportFile;
 
 static CachetLabJournalEntry *
-record_report (CachetLabFiler              *self,
-               const ImportFile            *file,
-               const CachetLabEntryFields  *fields,
-               const char                  *business_key,
-               const char                  *digest,
-               gint64                       patient_id,
-               gint64                       candidate_id,
-               GError                     **error)
+record_report (CachetLabFiler                     *self,
+               const ImportFile                   *file,
+               const CachetLabEntryFields         *fields,
+               const char                         *business_key,
+               const char                         *digest,
+               const CachetLabPatientRecordFields *identity,
+               gint64                              patient_id,
+               gint64                              candidate_id,
+               GError                            **error)
 {
   g_autoptr(sqlite3_stmt) insert = prepare (self,
     "INSERT INTO reports (file_id, business_key, results_digest, status, patient_id, candidate_id,"
-    " related_id, patient_name, lab, report_id, report_date, folder, original_path, reason, report_files)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", error);
+    " related_id, patient_name, lab, report_id, report_date, folder, original_path, reason, report_files,"
+    " patient_family, patient_given, patient_birth_date, patient_sex, patient_ins, patient_match_key)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    error);
   g_autofree char *files = fields->files != NULL ? g_strjoinv ("\n", (GStrv) fields->files) : NULL;
   CachetLabEntryFields recorded = *fields;
 
@@ -892,6 +1005,17 @@ record_report (CachetLabFiler              *self,
   bind_text (insert, 13, fields->original_path);
   bind_text (insert, 14, fields->reason);
   bind_text (insert, 15, files);
+  if (identity != NULL)
+    {
+      char sex[] = { identity->sex, '\0' };
+
+      bind_text (insert, 16, identity->family_name);
+      bind_text (insert, 17, identity->given_names);
+      bind_text (insert, 18, identity->birth_date);
+      bind_text (insert, 19, sex);
+      bind_text (insert, 20, identity->ins);
+      bind_text (insert, 21, identity->match_key);
+    }
   if (sqlite3_step (insert) != SQLITE_DONE)
     {
       set_journal_error (error, self->db);
@@ -961,46 +1085,183 @@ file_unrecognised (CachetLabFiler  *self,
   fields.original_path = path;
   if ((file->file_id = record_file (self, file, g_bytes_get_size (bytes), error)) < 0)
     return NULL;
-  if ((entry = record_report (self, file, &fields, NULL, NULL, 0, 0, error)) == NULL)
+  if ((entry = record_report (self, file, &fields, NULL, NULL, NULL, 0, 0, error)) == NULL)
     return NULL;
   g_ptr_array_add (entries, entry);
   return g_steal_pointer (&entries);
 }
 
+static gboolean
+is_reserved_folder (const char *name)
+{
+  static const char *const reserved[] = { ORIGINALS_DIR, UNCONFIRMED_DIR, UNRECOGNISED_DIR };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (reserved); i++)
+    {
+      if (g_ascii_strcasecmp (name, reserved[i]) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether a patient, or results filed on the user's word before patients
+ * had folders of their own, already use the folder @name. */
+static int
+folder_is_taken (CachetLabFiler  *self,
+                 const char      *name,
+                 GError         **error)
+{
+  g_autofree char *path = g_build_filename (self->archive_dir, name, NULL);
+  g_autoptr(sqlite3_stmt) query = prepare (self,
+    "SELECT EXISTS (SELECT 1 FROM patients WHERE folder = ?1)"
+    " OR EXISTS (SELECT 1 FROM reports WHERE folder = ?2 AND patient_id IS NULL AND status IN ('filed', 'replaced'))",
+    error);
+
+  if (query == NULL)
+    return -1;
+  if (is_reserved_folder (name))
+    return 1;
+  bind_text (query, 1, name);
+  bind_text (query, 2, path);
+  if (sqlite3_step (query) != SQLITE_ROW)
+    {
+      set_journal_error (error, self->db);
+      return -1;
+    }
+  return sqlite3_column_int (query, 0) != 0;
+}
+
+/* Two people may share a name and a date of birth: a new patient never
+ * gets a folder another one has, `NOM Prénom (date) (2)` if need be. */
+static char *
+allocate_folder (CachetLabFiler  *self,
+                 const char      *display_name,
+                 GError         **error)
+{
+  g_autofree char *base = safe_component (display_name, _("Unknown patient"));
+
+  for (guint attempt = 1; attempt <= MAX_SUFFIX; attempt++)
+    {
+      g_autofree char *name = attempt == 1 ? g_strdup (base) : g_strdup_printf ("%s (%u)", base, attempt);
+      int taken = folder_is_taken (self, name, error);
+
+      if (taken < 0)
+        return NULL;
+      if (!taken)
+        return g_steal_pointer (&name);
+    }
+  g_set_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_TOO_LARGE,
+               _("Too many patients named “%s”; check the patients of the lab import journal"), base);
+  return NULL;
+}
+
+/* Records a patient with a folder of its own; returns its id, -1 on error. */
+static gint64
+insert_patient (CachetLabFiler                     *self,
+                const CachetLabPatientRecordFields *identity,
+                GError                            **error)
+{
+  g_autofree char *folder = allocate_folder (self, identity->display_name, error);
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  char sex[] = { identity->sex, '\0' };
+
+  if (folder == NULL)
+    return -1;
+  insert = prepare (self, "INSERT INTO patients (ins, ins_qualified, match_key, display_name, family_name,"
+                          " given_names, birth_date, sex, folder) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    error);
+  if (insert == NULL)
+    return -1;
+  bind_text (insert, 1, identity->ins);
+  sqlite3_bind_int (insert, 2, identity->ins != NULL && identity->ins_qualified);
+  bind_text (insert, 3, identity->match_key != NULL ? identity->match_key : "");
+  bind_text (insert, 4, identity->display_name != NULL ? identity->display_name : "");
+  bind_text (insert, 5, identity->family_name);
+  bind_text (insert, 6, identity->given_names);
+  bind_text (insert, 7, identity->birth_date);
+  bind_text (insert, 8, sex);
+  bind_text (insert, 9, folder);
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    {
+      set_journal_error (error, self->db);
+      return -1;
+    }
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+/* What @patient says of itself, as a patient row would keep it; the
+ * strings stay @patient's but for @display and @match_key. */
+static void
+identity_of (CachetLabPatient             *patient,
+             CachetLabPatientRecordFields *identity,
+             char                        **display,
+             char                        **match_key)
+{
+  *display = cachet_lab_patient_dup_display_name (patient);
+  *match_key = cachet_lab_patient_dup_match_key (patient);
+  *identity = (CachetLabPatientRecordFields) {
+    .display_name = *display,
+    .family_name = cachet_lab_patient_get_family_name (patient),
+    .given_names = cachet_lab_patient_get_given_names (patient),
+    .birth_date = cachet_lab_patient_get_birth_date (patient),
+    .sex = cachet_lab_patient_get_sex (patient),
+    .ins = cachet_lab_patient_get_ins (patient),
+    .ins_qualified = cachet_lab_patient_get_ins_qualified (patient),
+    .match_key = *match_key,
+  };
+}
+
 /* A qualified INS names one patient for certain; anything weaker gives at
  * most a candidate for the user to confirm. */
 static gboolean
-match_patient (CachetLabFiler    *self,
-               CachetLabPatient  *patient,
-               gint64            *patient_id,
-               gint64            *candidate_id,
-               GError           **error)
+match_patient (CachetLabFiler                     *self,
+               const CachetLabPatientRecordFields *identity,
+               gint64                             *patient_id,
+               gint64                             *candidate_id,
+               GError                            **error)
 {
-  g_autofree char *match_key = cachet_lab_patient_dup_match_key (patient);
-  g_autofree char *display = cachet_lab_patient_dup_display_name (patient);
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  const char *ins = cachet_lab_patient_get_ins (patient);
-
   *patient_id = 0;
   *candidate_id = 0;
-  if (!cachet_lab_patient_get_ins_qualified (patient))
+  if (!identity->ins_qualified)
     {
-      *candidate_id = query_id (self, "SELECT id FROM patients WHERE match_key = ?1 ORDER BY id LIMIT 1",
-                                match_key, error);
+      /* A patient filed on a qualified INS first: the surest of namesakes. */
+      *candidate_id = query_id (self, "SELECT id FROM patients WHERE match_key = ?1"
+                                      " ORDER BY ins_qualified DESC, id LIMIT 1",
+                                identity->match_key, error);
       return *candidate_id >= 0;
     }
 
-  if ((*patient_id = query_id (self, "SELECT id FROM patients WHERE ins = ?1", ins, error)) != 0)
+  if ((*patient_id = query_id (self, "SELECT id FROM patients WHERE ins = ?1 AND ins_qualified = 1",
+                               identity->ins, error)) != 0)
     return *patient_id > 0;
-  if ((insert = prepare (self, "INSERT INTO patients (ins, match_key, display_name) VALUES (?1, ?2, ?3)", error)) == NULL)
-    return FALSE;
-  bind_text (insert, 1, ins);
-  bind_text (insert, 2, match_key);
-  bind_text (insert, 3, display);
-  if (sqlite3_step (insert) != SQLITE_DONE)
-    return set_journal_error (error, self->db);
-  *patient_id = sqlite3_last_insert_rowid (self->db);
-  return TRUE;
+  *patient_id = insert_patient (self, identity, error);
+  return *patient_id > 0;
+}
+
+/* The full path of the folder of patient @patient_id. */
+static char *
+patient_folder (CachetLabFiler  *self,
+                gint64           patient_id,
+                GError         **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *name = query_text (self, "SELECT folder FROM patients WHERE id = ?1", NULL, patient_id,
+                                      &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (name == NULL)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, patient_id);
+
+      g_set_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_JOURNAL,
+                   _("Patient %s is not in the lab import journal; choose another"), id);
+      return NULL;
+    }
+  return g_build_filename (self->archive_dir, name, NULL);
 }
 
 /* The latest recorded version of the same report, and its results. */
@@ -1101,16 +1362,20 @@ write_report_files (CachetLabFiler   *self,
   return (GStrv) g_ptr_array_free (g_steal_pointer (&paths), FALSE);
 }
 
+/* The patient's folder, or one in the unconfirmed folder for a report
+ * waiting for the user, named as the report names the patient. */
 static char *
-folder_for (CachetLabFiler   *self,
-            CachetLabPatient *patient,
-            gboolean          confirmed)
+folder_for (CachetLabFiler                     *self,
+            const CachetLabPatientRecordFields *identity,
+            gint64                              patient_id,
+            GError                            **error)
 {
-  g_autofree char *display = cachet_lab_patient_dup_display_name (patient);
-  g_autofree char *name = safe_component (display, _("Unknown patient"));
+  g_autofree char *name = NULL;
 
-  return confirmed ? g_build_filename (self->archive_dir, name, NULL)
-                   : g_build_filename (self->archive_dir, UNCONFIRMED_DIR, name, NULL);
+  if (patient_id > 0)
+    return patient_folder (self, patient_id, error);
+  name = safe_component (identity->display_name, _("Unknown patient"));
+  return g_build_filename (self->archive_dir, UNCONFIRMED_DIR, name, NULL);
 }
 
 static CachetLabJournalEntry *
@@ -1125,11 +1390,12 @@ file_report (CachetLabFiler    *self,
   g_autofree char *business_key = cachet_lab_report_dup_business_key (report);
   g_autofree char *digest = cachet_lab_report_dup_results_digest (report);
   g_autofree char *previous_digest = NULL;
-  g_autofree char *display = cachet_lab_patient_dup_display_name (patient);
+  g_autofree char *display = NULL;
+  g_autofree char *match_key = NULL;
   g_autofree char *folder = NULL;
   const char *sampling = cachet_lab_report_get_sampling_date (report);
+  CachetLabPatientRecordFields identity;
   CachetLabEntryFields fields = {
-    .patient = display,
     .lab = cachet_lab_report_get_lab (report),
     .report_id = cachet_lab_report_get_report_id (report),
     .date = sampling != NULL ? sampling : cachet_lab_report_get_report_date (report),
@@ -1140,13 +1406,15 @@ file_report (CachetLabFiler    *self,
   gint64 patient_id;
   gint64 candidate_id;
 
+  identity_of (patient, &identity, &display, &match_key);
+  fields.patient = display;
   if ((previous = find_previous_version (self, business_key, &previous_digest, error)) < 0)
     return NULL;
   if (previous > 0 && g_strcmp0 (previous_digest, digest) == 0)
     {
       fields.status = CACHET_LAB_ENTRY_STATUS_DUPLICATE;
       fields.related_id = previous;
-      return record_report (self, file, &fields, business_key, digest, 0, 0, error);
+      return record_report (self, file, &fields, business_key, digest, NULL, 0, 0, error);
     }
   /* A correction names the report it replaces; a partial report completed
    * later only shares the business key. */
@@ -1157,10 +1425,11 @@ file_report (CachetLabFiler    *self,
     return NULL;
   fields.related_id = previous;
 
-  if (!match_patient (self, patient, &patient_id, &candidate_id, error))
+  if (!match_patient (self, &identity, &patient_id, &candidate_id, error))
     return NULL;
   fields.status = patient_id > 0 ? CACHET_LAB_ENTRY_STATUS_FILED : CACHET_LAB_ENTRY_STATUS_PENDING;
-  folder = folder_for (self, patient, patient_id > 0);
+  if ((folder = folder_for (self, &identity, patient_id, error)) == NULL)
+    return NULL;
   fields.folder = folder;
   if ((files = write_report_files (self, report, file, single_report, folder, error)) == NULL)
     return NULL;
@@ -1179,7 +1448,7 @@ file_report (CachetLabFiler    *self,
           return NULL;
         }
     }
-  return record_report (self, file, &fields, business_key, digest, patient_id, candidate_id, error);
+  return record_report (self, file, &fields, business_key, digest, &identity, patient_id, candidate_id, error);
 }
 
 static char *
@@ -1461,21 +1730,43 @@ cachet_lab_filer_import_finish (CachetLabFiler  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Moves the files of a pending report to @folder: copies first, journal
- * next, removals last, so a crash leaves a spare copy, never none. */
+/* Makes a new patient of the identity the pending report @query gives. */
+static gint64
+insert_patient_of_report (CachetLabFiler  *self,
+                          sqlite3_stmt    *query,
+                          GError         **error)
+{
+  const char *sex = (const char *) sqlite3_column_text (query, 7);
+  CachetLabPatientRecordFields identity = {
+    .display_name = (const char *) sqlite3_column_text (query, 1),
+    .family_name = (const char *) sqlite3_column_text (query, 4),
+    .given_names = (const char *) sqlite3_column_text (query, 5),
+    .birth_date = (const char *) sqlite3_column_text (query, 6),
+    .sex = sex != NULL ? sex[0] : 'U',
+    .ins = (const char *) sqlite3_column_text (query, 8),
+    /* Pending means not qualified: the user's word does not qualify it. */
+    .ins_qualified = FALSE,
+    .match_key = (const char *) sqlite3_column_text (query, 9),
+  };
+
+  return insert_patient (self, &identity, error);
+}
+
+/* Moves the files of a pending report to the patient's folder: copies
+ * first, journal next, removals last, so a crash leaves a spare copy,
+ * never none. */
 static gboolean
 confirm_locked (CachetLabFiler  *self,
                 gint64           entry_id,
                 gint64           patient_id,
                 GError         **error)
 {
-  g_autoptr(sqlite3_stmt) query = prepare (self, "SELECT status, patient_name, report_files, report_date FROM reports"
-                                                 " WHERE id = ?1", error);
+  g_autoptr(sqlite3_stmt) query = prepare (self, "SELECT status, patient_name, report_files, report_date,"
+                                                 " patient_family, patient_given, patient_birth_date, patient_sex,"
+                                                 " patient_ins, patient_match_key FROM reports WHERE id = ?1", error);
   g_autoptr(sqlite3_stmt) update = NULL;
   g_autoptr(GPtrArray) moved = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) files = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *folder_name = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *joined = NULL;
@@ -1492,29 +1783,12 @@ confirm_locked (CachetLabFiler  *self,
                    _("Lab result %s is not waiting for its patient; refresh the list"), id);
       return FALSE;
     }
-  name = g_strdup ((const char *) sqlite3_column_text (query, 1));
   files = g_strsplit (sqlite3_column_text (query, 2) != NULL ? (const char *) sqlite3_column_text (query, 2) : "",
                       "\n", -1);
-  if (patient_id > 0)
-    {
-      g_autoptr(sqlite3_stmt) patient = prepare (self, "SELECT display_name FROM patients WHERE id = ?1", error);
-
-      if (patient == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (patient, 1, patient_id);
-      if (sqlite3_step (patient) != SQLITE_ROW)
-        {
-          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, patient_id);
-
-          g_set_error (error, CACHET_LABS_ERROR, CACHET_LABS_ERROR_JOURNAL,
-                       _("Patient %s is not in the lab import journal; choose another"), id);
-          return FALSE;
-        }
-      g_free (name);
-      name = g_strdup ((const char *) sqlite3_column_text (patient, 0));
-    }
-  folder_name = safe_component (name, _("Unknown patient"));
-  folder = g_build_filename (self->archive_dir, folder_name, NULL);
+  if (patient_id <= 0 && (patient_id = insert_patient_of_report (self, query, error)) < 0)
+    return FALSE;
+  if ((folder = patient_folder (self, patient_id, error)) == NULL)
+    return FALSE;
   /* Confirming files the report now: the layout of now applies. */
   dir = report_dir_for (cachet_lab_filer_get_layout (self), folder, (const char *) sqlite3_column_text (query, 3));
 
@@ -1571,11 +1845,14 @@ confirm_locked (CachetLabFiler  *self,
 /**
  * cachet_lab_filer_confirm_patient:
  * @entry_id: a report waiting for its patient
- * @patient_id: the patient the user chose (such as the entry's candidate),
- *   or 0 for the patient the report names
+ * @patient_id: the patient the user chose (such as the entry's candidate,
+ *   or one of cachet_lab_filer_list_patients()), or 0 for a new patient,
+ *   as the report names it
  *
  * Files a pending report in the patient's folder once the user has said
- * who the patient is. Blocking: call from a worker, or use
+ * who the patient is. A new patient gets a folder of its own even when
+ * another patient has the same name and date of birth: namesakes are never
+ * merged. Blocking: call from a worker, or use
  * cachet_lab_filer_confirm_patient_async().
  *
  * Returns: whether the report is filed
@@ -1719,4 +1996,118 @@ cachet_lab_filer_list_entries (CachetLabFiler  *self,
       return NULL;
     }
   return G_LIST_MODEL (g_steal_pointer (&store));
+}
+
+/**
+ * cachet_lab_filer_list_patients:
+ *
+ * The patients results were filed for, to choose from when a report's
+ * identity is not certain. Blocking: call from a worker, or use
+ * cachet_lab_filer_list_patients_async().
+ *
+ * Returns: (transfer full) (nullable): the patients, by name, as a list
+ *   of #CachetLabPatientRecord
+ */
+GListModel *
+cachet_lab_filer_list_patients (CachetLabFiler  *self,
+                                GCancellable    *cancellable,
+                                GError         **error)
+{
+  g_autoptr(GListStore) store = g_list_store_new (CACHET_TYPE_LAB_PATIENT_RECORD);
+  g_autoptr(sqlite3_stmt) query = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+  int rc;
+
+  g_return_val_if_fail (CACHET_IS_LAB_FILER (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  locker = g_mutex_locker_new (&self->lock);
+  query = prepare (self,
+                   "SELECT p.id, p.display_name, p.family_name, p.given_names, p.birth_date, p.sex, p.ins,"
+                   " p.ins_qualified, p.match_key, p.folder,"
+                   " (SELECT COUNT (*) FROM reports r WHERE r.patient_id = p.id AND r.status IN ('filed', 'replaced'))"
+                   " FROM patients p ORDER BY p.display_name, p.id", error);
+  if (query == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (query)) == SQLITE_ROW)
+    {
+      g_autoptr(CachetLabPatientRecord) record = NULL;
+      g_autofree char *folder = g_build_filename (self->archive_dir, (const char *) sqlite3_column_text (query, 9),
+                                                  NULL);
+      const char *sex = (const char *) sqlite3_column_text (query, 5);
+      CachetLabPatientRecordFields fields = {
+        .id = sqlite3_column_int64 (query, 0),
+        .display_name = (const char *) sqlite3_column_text (query, 1),
+        .family_name = (const char *) sqlite3_column_text (query, 2),
+        .given_names = (const char *) sqlite3_column_text (query, 3),
+        .birth_date = (const char *) sqlite3_column_text (query, 4),
+        .sex = sex != NULL ? sex[0] : 'U',
+        .ins = (const char *) sqlite3_column_text (query, 6),
+        .ins_qualified = sqlite3_column_int (query, 7) != 0,
+        .match_key = (const char *) sqlite3_column_text (query, 8),
+        .folder = folder,
+        .n_reports = (guint) sqlite3_column_int64 (query, 10),
+      };
+
+      record = cachet_lab_patient_record_new (&fields);
+      g_list_store_append (store, record);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_journal_error (error, self->db);
+      return NULL;
+    }
+  return G_LIST_MODEL (g_steal_pointer (&store));
+}
+
+static void
+list_patients_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GListModel *patients = cachet_lab_filer_list_patients (source_object, cancellable, &error);
+
+  if (patients == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, patients, g_object_unref);
+}
+
+/**
+ * cachet_lab_filer_list_patients_async:
+ *
+ * Lists the patients in a worker: an import holding the journal makes
+ * cachet_lab_filer_list_patients() wait for it.
+ */
+void
+cachet_lab_filer_list_patients_async (CachetLabFiler      *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CACHET_IS_LAB_FILER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cachet_lab_filer_list_patients_async);
+  g_task_run_in_thread (task, list_patients_thread);
+}
+
+/**
+ * cachet_lab_filer_list_patients_finish:
+ *
+ * Returns: (transfer full) (nullable): see cachet_lab_filer_list_patients()
+ */
+GListModel *
+cachet_lab_filer_list_patients_finish (CachetLabFiler  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "cachet-lab-journal-entry.h"
+#include "cachet-lab-patient-record.h"
 
 G_BEGIN_DECLS
 
@@ -103,6 +104,16 @@ gboolean        cachet_lab_filer_confirm_patient_finish (CachetLabFiler      *se
                                                         GAsyncResult         *result,
                                                         GError              **error);
 GListModel     *cachet_lab_filer_list_entries          (CachetLabFiler       *self,
+                                                        GError              **error);
+GListModel     *cachet_lab_filer_list_patients         (CachetLabFiler       *self,
+                                                        GCancellable         *cancellable,
+                                                        GError              **error);
+void            cachet_lab_filer_list_patients_async   (CachetLabFiler       *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+GListModel     *cachet_lab_filer_list_patients_finish  (CachetLabFiler       *self,
+                                                        GAsyncResult         *result,
                                                         GError              **error);
 
 G_END_DECLS
