@@ -490,9 +490,9 @@ test_file_without_row_taken_again (void)
     }
 }
 
-/* A batch stores its files as they come and their rows together; one left
- * uncommitted (the sync was interrupted) has its files taken up by the
- * next, never written twice. */
+/* A batch writes its files while the caller goes on, and their rows
+ * together; one left uncommitted (the sync was interrupted) has its files
+ * taken up by the next, never written twice. */
 static void
 test_batch (void)
 {
@@ -516,12 +516,15 @@ test_batch (void)
     }
   g_assert_true (cachet_store_batch_add (batch, 2, raw, 0, NULL, 0, 0, &stored, NULL, &error));
   g_assert_false (stored);
-  g_assert_cmpuint (count_dir (cur), ==, 3);
   rows = query_text (path, "SELECT count (*) FROM messages");
   g_assert_cmpstr (rows, ==, "0|\n");
 
-  /* Interrupted before its commit. */
+  /* Interrupted before its commit: freeing waits for the files. */
   g_clear_pointer (&batch, cachet_store_batch_free);
+  g_assert_cmpuint (count_dir (cur), ==, 3);
+  g_clear_pointer (&rows, g_free);
+  rows = query_text (path, "SELECT count (*) FROM messages");
+  g_assert_cmpstr (rows, ==, "0|\n");
   batch = cachet_store_batch_new (store, "INBOX", UIDVALIDITY, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (cachet_store_batch_add (batch, 3, raw, 0, NULL, 0, 0, &stored, NULL, &error));
@@ -534,6 +537,54 @@ test_batch (void)
   g_clear_pointer (&rows, g_free);
   rows = query_text (path, "SELECT count (*) FROM messages");
   g_assert_cmpstr (rows, ==, "4|\n");
+}
+
+/* A message that could not be written fails the commit, after the others
+ * of the batch got their rows; it can be stored again. */
+static void
+test_batch_failed_delivery (void)
+{
+  g_autoptr(CachetStore) store = open_store ("batch-failed-delivery");
+  g_autoptr(GBytes) raw = load_data_file ("plain-utf8.eml");
+  g_autoptr(CachetStoreBatch) batch = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = index_path (store);
+  g_autofree char *cur = folder_cur_dir (store, "INBOX");
+  g_autofree char *rows = NULL;
+  gboolean stored;
+
+  add_folder (store, "INBOX", UIDVALIDITY);
+  batch = cachet_store_batch_new (store, "INBOX", UIDVALIDITY, NULL, &error);
+  g_assert_no_error (error);
+  for (guint32 uid = 1; uid <= 2; uid++)
+    {
+      g_assert_true (cachet_store_batch_add (batch, uid, raw, 0, NULL, 0, 0, &stored, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (cachet_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+
+  g_cancellable_cancel (cancelled);
+  g_assert_true (cachet_store_batch_add (batch, 3, raw, 0, NULL, 0, 0, &stored, cancelled, &error));
+  g_assert_no_error (error);
+  g_assert_true (stored);
+  g_assert_false (cachet_store_batch_commit (batch, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_dir (cur), ==, 2);
+  rows = query_text (path, "SELECT uid FROM messages ORDER BY uid");
+  g_assert_cmpstr (rows, ==, "1|\n2|\n");
+
+  g_assert_true (cachet_store_batch_add (batch, 3, raw, 0, NULL, 0, 0, &stored, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (stored);
+  g_assert_true (cachet_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_dir (cur), ==, 3);
+  g_clear_pointer (&rows, g_free);
+  rows = query_text (path, "SELECT uid FROM messages ORDER BY uid");
+  g_assert_cmpstr (rows, ==, "1|\n2|\n3|\n");
 }
 
 static void
@@ -1214,6 +1265,7 @@ main (int    argc,
   g_test_add_func ("/store/index/uidvalidity-mismatch", test_uidvalidity_mismatch);
   g_test_add_func ("/store/index/file-before-row", test_file_before_row);
   g_test_add_func ("/store/index/batch", test_batch);
+  g_test_add_func ("/store/index/batch-failed-delivery", test_batch_failed_delivery);
   g_test_add_func ("/store/index/file-without-row-taken-again", test_file_without_row_taken_again);
   g_test_add_func ("/store/index/flags", test_flags);
   g_test_add_func ("/store/index/expunge", test_expunge);

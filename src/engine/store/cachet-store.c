@@ -69,10 +69,15 @@
 #define SENT_WEIGHT              "3"
 #define RECENCY_SECONDS          "2592000.0"
 
-/* Statements run for every message or batch stored, prepared once:
- * preparing them each time would cost more than running them. */
+/* Statements run for every message or batch stored, or for every folder
+ * of a sync, prepared once: preparing them each time would cost more than
+ * running them. */
 typedef enum
 {
+  STATEMENT_GET_FOLDER,
+  STATEMENT_HAS_MESSAGE,
+  STATEMENT_INSERT_MESSAGE,
+  STATEMENT_INSERT_MESSAGE_TEXT,
   STATEMENT_FOLDER_ROLE,
   STATEMENT_ADD_PENDING,
   STATEMENT_UPSERT_CORRESPONDENTS,
@@ -98,7 +103,25 @@ typedef enum
   "  address     TEXT    NOT NULL COLLATE NOCASE" \
   ")"
 
+#define FOLDER_COLUMNS \
+  "id, name, delimiter, special_use, subscribed, uidvalidity, uidnext, highestmodseq, " \
+  "total_count, unread_count"
+
 static const char * const cached_statement_sql[] = {
+  [STATEMENT_GET_FOLDER] =
+    "SELECT " FOLDER_COLUMNS " FROM folders WHERE name = ?1",
+  [STATEMENT_HAS_MESSAGE] =
+    "SELECT 1 FROM messages WHERE folder_id = ?1 AND uid = ?2",
+  [STATEMENT_INSERT_MESSAGE] =
+    "INSERT INTO messages (folder_id, uid, filename, internal_date, size, modseq, "
+    "  seen, answered, flagged, deleted, draft, keywords, message_id, in_reply_to, "
+    "  refs, date, from_name, from_address, to_text, cc_text, subject, "
+    "  has_attachment, is_signed, is_encrypted, mss_headers, mime_issues) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+    "        ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+  [STATEMENT_INSERT_MESSAGE_TEXT] =
+    "INSERT INTO messages_fts (rowid, sender, recipients, subject, body) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)",
   [STATEMENT_FOLDER_ROLE] =
     "SELECT sent FROM correspondent_folders WHERE folder_id = ?1",
   [STATEMENT_ADD_PENDING] =
@@ -406,10 +429,6 @@ cachet_folder_info_free (CachetFolderInfo *info)
   g_free (info);
 }
 
-#define FOLDER_COLUMNS \
-  "id, name, delimiter, special_use, subscribed, uidvalidity, uidnext, highestmodseq, " \
-  "total_count, unread_count"
-
 static CachetFolderInfo *
 folder_info_from_row (sqlite3_stmt *statement,
                       gint64       *id)
@@ -437,10 +456,10 @@ get_folder_locked (CachetStore  *self,
                    gint64       *id,
                    GError      **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(CachetCachedStatement) statement = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  statement = prepare (self, "SELECT " FOLDER_COLUMNS " FROM folders WHERE name = ?1", error);
+  statement = cached_statement (self, STATEMENT_GET_FOLDER, error);
   if (statement == NULL)
     return NULL;
   bind_text (statement, 1, name);
@@ -1041,8 +1060,8 @@ insert_message_locked (CachetStore           *self,
                        CachetMessageSummary  *summary,
                        GError               **error)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) insert_text = NULL;
+  g_autoptr(CachetCachedStatement) insert = NULL;
+  g_autoptr(CachetCachedStatement) insert_text = NULL;
   g_autofree char *to = NULL;
   g_autofree char *cc = NULL;
   g_autofree char *refs = NULL;
@@ -1052,18 +1071,11 @@ insert_message_locked (CachetStore           *self,
   CachetMessageAddress *from = summary != NULL ? summary->from : NULL;
   gint64 message_row;
 
-  insert = prepare (self,
-                    "INSERT INTO messages (folder_id, uid, filename, internal_date, size, modseq, "
-                    "  seen, answered, flagged, deleted, draft, keywords, message_id, in_reply_to, "
-                    "  refs, date, from_name, from_address, to_text, cc_text, subject, "
-                    "  has_attachment, is_signed, is_encrypted, mss_headers, mime_issues) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                    "        ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
-                    error);
-  insert_text = prepare (self,
-                         "INSERT INTO messages_fts (rowid, sender, recipients, subject, body) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5)", error);
-  if (insert == NULL || insert_text == NULL)
+  insert = cached_statement (self, STATEMENT_INSERT_MESSAGE, error);
+  if (insert == NULL)
+    return FALSE;
+  insert_text = cached_statement (self, STATEMENT_INSERT_MESSAGE_TEXT, error);
+  if (insert_text == NULL)
     return FALSE;
 
   if (summary != NULL)
@@ -1148,6 +1160,22 @@ get_message_locked (CachetStore  *self,
     g_set_error_literal (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_NOT_FOUND,
                          _("No such message"));
   return NULL;
+}
+
+/* SQLITE_ROW: TRUE; else FALSE, with @error set if the index failed. */
+static gboolean
+has_message_locked (CachetStore  *self,
+                    gint64        folder_id,
+                    guint32       uid,
+                    GError      **error)
+{
+  g_autoptr(CachetCachedStatement) statement = cached_statement (self, STATEMENT_HAS_MESSAGE, error);
+
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (statement, 1, folder_id);
+  sqlite3_bind_int64 (statement, 2, uid);
+  return step_row (self, statement, error);
 }
 
 static GArray *
@@ -1271,36 +1299,122 @@ adopt_unindexed_files_locked (CachetStore    *self,
 /* Messages arriving from the server are stored a batch at a time: each file
  * is written and synced as it comes, the directory is synced once, and the
  * rows go into the index in one transaction. Syncing and committing once
- * per message would cost more than everything else together. */
+ * per message would cost more than everything else together.
+ *
+ * The files are written, and the messages read for their rows, by a few
+ * threads of the batch while the caller receives the next ones. An fsync
+ * mostly waits for the disk to flush its cache, and one flush serves every
+ * fsync waiting for it: several files are made durable in the time of one.
+ * Each file is still synced before it enters cur/, and every file of the
+ * batch before its rows are committed. */
+#define DELIVERY_THREADS 4
+/* Messages handed to the threads and not yet written, at most: should the
+ * network outrun the disk, the caller waits rather than memory grows. */
+#define MAX_DELIVERING (2 * DELIVERY_THREADS)
+
 struct _CachetStoreBatch
 {
   CachetStore   *store;
   char          *folder;
   gint64         folder_id;
   CachetMaildir *maildir;
-  /* Delivered, waiting for their rows. */
-  GArray        *rows;
+  /* PendingRow: being delivered, or delivered and waiting for their rows.
+   * The array is the caller's; a row belongs to its delivery until
+   * wait_for_deliveries() returns. */
+  GPtrArray     *rows;
   GHashTable    *uids;
+  GThreadPool   *deliveries; /* created at the first message */
+
+  GMutex         delivery_lock;
+  GCond          delivery_done;
+  guint          delivering;     /* under delivery_lock */
+  GError        *delivery_error; /* the first one, under delivery_lock */
 };
 
 typedef struct
 {
   guint32               uid;
-  char                 *filename;
+  char                 *filename; /* NULL until delivered, and if that failed */
   gint64                internal_date;
   gint64                size;
   guint64               modseq;
   CachetMessageFlags    flags;
   char                 *keywords;
   CachetMessageSummary *summary;
+  /* What the delivery needs, dropped once done. */
+  GBytes               *raw;
+  char                **kept_keywords;
+  GCancellable         *cancellable;
 } PendingRow;
 
 static void
-pending_row_clear (PendingRow *row)
+pending_row_free (PendingRow *row)
 {
-  g_clear_pointer (&row->filename, g_free);
-  g_clear_pointer (&row->keywords, g_free);
+  g_free (row->filename);
+  g_free (row->keywords);
   g_clear_pointer (&row->summary, cachet_message_summary_free);
+  g_clear_pointer (&row->raw, g_bytes_unref);
+  g_strfreev (row->kept_keywords);
+  g_clear_object (&row->cancellable);
+  g_free (row);
+}
+
+/* In a thread of the batch's pool. */
+static void
+deliver_row (gpointer data,
+             gpointer user_data)
+{
+  PendingRow *row = data;
+  CachetStoreBatch *batch = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean failed_before;
+
+  g_mutex_lock (&batch->delivery_lock);
+  failed_before = batch->delivery_error != NULL;
+  g_mutex_unlock (&batch->delivery_lock);
+
+  /* After a failure the caller stops: what it queued since is dropped. */
+  if (!failed_before)
+    {
+      /* A message that is no message is still the server's: it gets a row. */
+      row->summary = cachet_message_summary_new_from_bytes (row->raw, NULL);
+      row->filename = cachet_maildir_deliver_unsynced (batch->maildir, row->raw, row->uid, row->modseq,
+                                                       row->flags,
+                                                       (const char * const *) row->kept_keywords,
+                                                       row->internal_date, row->cancellable, &error);
+    }
+  g_clear_pointer (&row->raw, g_bytes_unref);
+  g_clear_pointer (&row->kept_keywords, g_strfreev);
+  g_clear_object (&row->cancellable);
+
+  g_mutex_lock (&batch->delivery_lock);
+  if (error != NULL && batch->delivery_error == NULL)
+    batch->delivery_error = g_steal_pointer (&error);
+  batch->delivering--;
+  g_cond_broadcast (&batch->delivery_done);
+  g_mutex_unlock (&batch->delivery_lock);
+}
+
+static void
+wait_for_deliveries (CachetStoreBatch *batch)
+{
+  g_mutex_lock (&batch->delivery_lock);
+  while (batch->delivering > 0)
+    g_cond_wait (&batch->delivery_done, &batch->delivery_lock);
+  g_mutex_unlock (&batch->delivery_lock);
+}
+
+/* A copy of the first delivery error, if any. */
+static gboolean
+check_deliveries (CachetStoreBatch  *batch,
+                  GError           **error)
+{
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&batch->delivery_lock);
+
+  if (batch->delivery_error == NULL)
+    return TRUE;
+  g_propagate_error (error, g_error_copy (batch->delivery_error));
+  return FALSE;
 }
 
 /**
@@ -1333,9 +1447,10 @@ cachet_store_batch_new (CachetStore   *self,
   batch = g_new0 (CachetStoreBatch, 1);
   batch->store = g_object_ref (self);
   batch->folder = g_strdup (folder);
-  batch->rows = g_array_new (FALSE, TRUE, sizeof (PendingRow));
-  g_array_set_clear_func (batch->rows, (GDestroyNotify) pending_row_clear);
+  batch->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_row_free);
   batch->uids = g_hash_table_new (NULL, NULL);
+  g_mutex_init (&batch->delivery_lock);
+  g_cond_init (&batch->delivery_done);
 
   locker = g_mutex_locker_new (&self->lock);
   if (!lookup_folder_locked (self, folder, uidvalidity, &batch->folder_id, error))
@@ -1359,13 +1474,16 @@ cachet_store_batch_new (CachetStore   *self,
  * @keywords: (nullable) (array zero-terminated=1): its keywords
  * @internal_date: its INTERNALDATE, unix seconds; 0 for now
  * @modseq: its MODSEQ, 0 without CONDSTORE
- * @stored: (out) (optional): whether @raw was stored; %FALSE when the
+ * @stored: (out) (optional): whether @raw is being stored; %FALSE when the
  *   folder has @uid already, which is kept
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Writes @raw into the folder's Maildir, synced; its row comes with
- * cachet_store_batch_commit(). Blocking: call from a worker.
+ * Has @raw written into the folder's Maildir and synced by a thread of the
+ * batch, and returns meanwhile; cachet_store_batch_commit() waits for the
+ * file, then gives it its row. Should writing a message of the batch fail,
+ * the next call, or the commit, returns the error. Blocking: call from a
+ * worker.
  *
  * Returns: %TRUE unless an error occurred
  */
@@ -1381,10 +1499,9 @@ cachet_store_batch_add (CachetStoreBatch    *batch,
                         GCancellable        *cancellable,
                         GError             **error)
 {
-  g_autoptr(CachetMessageInfo) existing = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_auto(GStrv) kept_keywords = NULL;
-  PendingRow row = { .uid = uid, .modseq = modseq, .flags = flags };
+  PendingRow *row;
+  gboolean exists;
 
   g_return_val_if_fail (batch != NULL, FALSE);
   g_return_val_if_fail (raw != NULL, FALSE);
@@ -1397,35 +1514,49 @@ cachet_store_batch_add (CachetStoreBatch    *batch,
                            _("A UID cannot be 0"));
       return FALSE;
     }
+  if (!check_deliveries (batch, error))
+    return FALSE;
   if (g_hash_table_contains (batch->uids, GUINT_TO_POINTER (uid)))
     return TRUE;
   g_mutex_lock (&batch->store->lock);
-  existing = get_message_locked (batch->store, batch->folder_id, uid, &local_error);
+  exists = has_message_locked (batch->store, batch->folder_id, uid, &local_error);
   g_mutex_unlock (&batch->store->lock);
-  if (existing != NULL)
+  if (exists)
     return TRUE;
-  if (!g_error_matches (local_error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_NOT_FOUND))
+  if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
-  row.internal_date = internal_date > 0 ? internal_date : g_get_real_time () / G_USEC_PER_SEC;
-  row.size = (gint64) g_bytes_get_size (raw);
-  kept_keywords = normalize_keywords (keywords);
-  row.keywords = g_strjoinv (" ", kept_keywords);
-  /* A message that is no message is still the server's: it gets a row. */
-  row.summary = cachet_message_summary_new_from_bytes (raw, NULL);
-  row.filename = cachet_maildir_deliver_unsynced (batch->maildir, raw, uid, modseq, flags,
-                                                  (const char * const *) kept_keywords,
-                                                  row.internal_date, cancellable, error);
-  if (row.filename == NULL)
+  /* Exclusive: its threads all start here, so that pushing cannot fail. */
+  if (batch->deliveries == NULL)
     {
-      pending_row_clear (&row);
-      return FALSE;
+      batch->deliveries = g_thread_pool_new (deliver_row, batch, DELIVERY_THREADS, TRUE, error);
+      if (batch->deliveries == NULL)
+        return FALSE;
     }
-  g_array_append_val (batch->rows, row);
+
+  row = g_new0 (PendingRow, 1);
+  row->uid = uid;
+  row->modseq = modseq;
+  row->flags = flags;
+  row->internal_date = internal_date > 0 ? internal_date : g_get_real_time () / G_USEC_PER_SEC;
+  row->size = (gint64) g_bytes_get_size (raw);
+  row->kept_keywords = normalize_keywords (keywords);
+  row->keywords = g_strjoinv (" ", row->kept_keywords);
+  row->raw = g_bytes_ref (raw);
+  row->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  g_ptr_array_add (batch->rows, row);
   g_hash_table_add (batch->uids, GUINT_TO_POINTER (uid));
+
+  g_mutex_lock (&batch->delivery_lock);
+  while (batch->delivering >= MAX_DELIVERING)
+    g_cond_wait (&batch->delivery_done, &batch->delivery_lock);
+  batch->delivering++;
+  g_mutex_unlock (&batch->delivery_lock);
+  g_thread_pool_push (batch->deliveries, row, NULL);
+
   if (stored != NULL)
     *stored = TRUE;
   return TRUE;
@@ -1436,9 +1567,11 @@ cachet_store_batch_add (CachetStoreBatch    *batch,
  * @batch: a #CachetStoreBatch
  * @error: return location for a #GError
  *
- * Makes the messages added so far durable, then gives them their rows, in
- * one transaction. Should this fail, the files stay: the folder's next
- * batch, or a reindex, gives them their rows. Blocking: call from a worker.
+ * Waits for the messages added so far to be durable, then gives them their
+ * rows, in one transaction. Should this fail, the files stay: the folder's
+ * next batch, or a reindex, gives them their rows. Should a message have
+ * failed to be written, the others get their rows, then the error is
+ * returned. Blocking: call from a worker.
  *
  * Returns: %TRUE on success
  */
@@ -1453,6 +1586,7 @@ cachet_store_batch_commit (CachetStoreBatch  *batch,
 
   if (batch->rows->len == 0)
     return TRUE;
+  wait_for_deliveries (batch);
   /* The files first, the rows only then. */
   if (!cachet_maildir_sync (batch->maildir, error))
     return FALSE;
@@ -1462,8 +1596,14 @@ cachet_store_batch_commit (CachetStoreBatch  *batch,
     goto unindexed;
   for (guint i = 0; i < batch->rows->len; i++)
     {
-      PendingRow *row = &g_array_index (batch->rows, PendingRow, i);
+      PendingRow *row = g_ptr_array_index (batch->rows, i);
 
+      if (row->filename == NULL)
+        {
+          /* Never written: the server still has it for the next sync. */
+          g_hash_table_remove (batch->uids, GUINT_TO_POINTER (row->uid));
+          continue;
+        }
       if (!insert_message_locked (self, batch->folder_id, row->uid, row->filename, row->internal_date,
                                   row->size, row->modseq, row->flags, row->keywords, row->summary,
                                   error))
@@ -1480,7 +1620,15 @@ cachet_store_batch_commit (CachetStoreBatch  *batch,
   if (!commit (self, error))
     goto unindexed;
 
-  g_array_set_size (batch->rows, 0);
+  g_ptr_array_set_size (batch->rows, 0);
+  g_clear_pointer (&locker, g_mutex_locker_free);
+
+  /* Every delivery is over: nothing else touches the error now. */
+  if (batch->delivery_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&batch->delivery_error));
+      return FALSE;
+    }
   return TRUE;
 
 unindexed:
@@ -1491,12 +1639,14 @@ unindexed:
 /**
  * cachet_store_batch_free:
  *
- * Frees @batch. Messages added and not committed keep their files, without
- * rows until the folder's next batch.
+ * Frees @batch, once the messages added are written. Those not committed
+ * keep their files, without rows until the folder's next batch.
  */
 void
 cachet_store_batch_free (CachetStoreBatch *batch)
 {
+  if (batch->deliveries != NULL)
+    g_thread_pool_free (batch->deliveries, FALSE, TRUE);
   if (batch->rows->len > 0)
     {
       G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&batch->store->lock);
@@ -1506,8 +1656,11 @@ cachet_store_batch_free (CachetStoreBatch *batch)
   g_clear_object (&batch->store);
   g_clear_object (&batch->maildir);
   g_clear_pointer (&batch->folder, g_free);
-  g_clear_pointer (&batch->rows, g_array_unref);
+  g_clear_pointer (&batch->rows, g_ptr_array_unref);
   g_clear_pointer (&batch->uids, g_hash_table_unref);
+  g_clear_error (&batch->delivery_error);
+  g_mutex_clear (&batch->delivery_lock);
+  g_cond_clear (&batch->delivery_done);
   g_free (batch);
 }
 
@@ -3285,8 +3438,10 @@ cachet_store_reindex (CachetStore   *self,
 
 /* Opening. */
 
+/* @migrated: whether any migration ran. */
 static gboolean
 migrate (CachetStore  *self,
+         gboolean     *migrated,
          GError      **error)
 {
   GResource *resource = cachet_store_get_resource ();
@@ -3319,6 +3474,7 @@ migrate (CachetStore  *self,
       return FALSE;
     }
 
+  *migrated = version < n_names;
   for (guint i = version; i < n_names; i++)
     {
       g_autofree char *expected = g_strdup_printf ("%04u-", i + 1);
@@ -3357,6 +3513,7 @@ open_database (CachetStore  *self,
 {
   g_autofree char *path = g_build_filename (self->account_dir, "index.sqlite", NULL);
   g_autoptr(sqlite3_stmt) journal = NULL;
+  gboolean migrated = FALSE;
   int rc;
 
   /* No SQLite mutex: our own lock serialises every use of the connection. */
@@ -3387,10 +3544,14 @@ open_database (CachetStore  *self,
              "PRAGMA foreign_keys = ON;"
              "PRAGMA trusted_schema = OFF;"
              CREATE_PENDING_TABLE ";", error) ||
-      !migrate (self, error) ||
-      !begin (self, error))
+      !migrate (self, &migrated, error))
     return FALSE;
-  /* What a migration recorded. */
+  /* What a migration recorded: the pending table is temporary, so there is
+   * nothing else to count at opening. */
+  if (!migrated)
+    return TRUE;
+  if (!begin (self, error))
+    return FALSE;
   if (!flush_correspondents_locked (self, error))
     {
       rollback (self);

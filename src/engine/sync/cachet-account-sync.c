@@ -15,7 +15,7 @@
 
 /* Brings an account's local store up to its IMAP server: first the actions
  * the user took offline are replayed (cachet-action-replay.c), then every
- * folder: new messages downloaded (each one durable before the next),
+ * folder: new messages downloaded (each one durable before its row),
  * messages gone from the server removed, flags brought up to date. Past the
  * replay, it only reads the server.
  *
@@ -86,8 +86,9 @@ typedef struct
   GError           *error;
 } Download;
 
-/* Called for each message as it arrives, in the worker thread: its file is
- * written at once, its row with the rest of the batch. */
+/* Called for each message as it arrives, in the worker thread: the batch
+ * has its file written while the next ones arrive, its row comes with the
+ * rest of the batch. */
 static void
 store_fetched_message (CachetImapFetchResult *result,
                        gpointer               user_data)
@@ -351,8 +352,7 @@ uids_awaiting_replay (CachetAccountSync  *self,
  * changed and nothing was expunged, the same HIGHESTMODSEQ. Without
  * CONDSTORE there is no such proof. */
 static gboolean
-is_unchanged (CachetAccountSync              *self,
-              const CachetFolderInfo         *stored,
+is_unchanged (const CachetFolderInfo         *stored,
               const CachetImapMailboxStatus  *status)
 {
   const CachetImapStatusItems needed = CACHET_IMAP_STATUS_ITEM_MESSAGES | CACHET_IMAP_STATUS_ITEM_UIDNEXT |
@@ -361,7 +361,7 @@ is_unchanged (CachetAccountSync              *self,
   return stored != NULL && status != NULL && (status->items & needed) == needed &&
          status->highest_modseq != 0 && stored->highestmodseq == status->highest_modseq &&
          stored->uidvalidity == status->uidvalidity && stored->uidnext == status->uidnext &&
-         cachet_store_count_messages (self->store, stored->name, NULL) == status->messages;
+         stored->total_count == status->messages;
 }
 
 static gboolean
@@ -390,7 +390,7 @@ sync_folder (CachetAccountSync              *self,
   gboolean synced_before = FALSE;
   guint added_before;
 
-  if (is_unchanged (self, stored, status))
+  if (is_unchanged (stored, status))
     {
       run->report.folders++;
       return TRUE;
