@@ -173,38 +173,269 @@ read_string (asn1_node   node,
 
 static asn1_node
 decode (const char    *type,
-        GBytes        *der,
+        const guint8  *data,
+        gsize          size,
         GError       **error)
 {
   g_auto(AsnNode) node = NULL;
-  gsize size = 0;
-  const guint8 *data = g_bytes_get_data (der, &size);
   char message[ASN1_MAX_ERROR_DESCRIPTION_SIZE] = "";
   int length = (int) size;
 
   if (asn1_create_element (get_definitions (), type, &node) != ASN1_SUCCESS)
     g_error ("No %s in the CMS ASN.1 module", type);
-  if (asn1_der_decoding2 (&node, data, &length, 0, message) != ASN1_SUCCESS)
+  if (asn1_der_decoding2 (&node, data, &length, 0, message) != ASN1_SUCCESS || (gsize) length != size)
     {
       set_unreadable (error, message[0] != '\0' ? message : _("it is not valid ASN.1."));
-      return NULL;
-    }
-  if ((gsize) length != size)
-    {
-      set_unreadable (error, _("data follows the encrypted message."));
       return NULL;
     }
   return g_steal_pointer (&node);
 }
 
+/* The structure around the recipients is walked by hand rather than
+ * decoded by libtasn1, which would copy the encrypted content, a whole
+ * message, several times over: the content is read where it lies, and
+ * libtasn1 decodes the recipients and the algorithm, small, from their own
+ * bytes. BER is read as every S/MIME program writes it (indefinite lengths,
+ * constructed OCTET STRINGs from Outlook, Thunderbird or gpgsm), within the
+ * bounds of the message: every length is checked against what is left, and
+ * nesting is bounded. */
+
+#define BER_SEQUENCE 0x30
+#define BER_SET 0x31
+#define BER_INTEGER 0x02
+#define BER_OCTET_STRING 0x04
+#define BER_OID 0x06
+#define BER_CONTEXT_0 0x80
+#define BER_CONTEXT_0_CONSTRUCTED 0xa0
+#define BER_CONTEXT_1_CONSTRUCTED 0xa1
+#define BER_CONSTRUCTED 0x20
+#define BER_HIGH_TAG 0x1f
+
+/* Nesting of constructed encodings followed, far above what CMS needs. */
+#define MAX_BER_DEPTH 32
+
+/* OBJECT IDENTIFIER 1.2.840.113549.1.7.3 (envelopedData), its contents. */
+static const guint8 oid_enveloped_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x03 };
+
+typedef struct
+{
+  /* The first identifier octet: the class, whether constructed, and the
+   * tag number when below 31, which are all that CMS uses here. */
+  guint8        identifier;
+  const guint8 *encoding;
+  gsize         size;
+  const guint8 *contents;
+  gsize         length;
+  gboolean      indefinite;
+} Element;
+
+/* The identifier and length octets of the element at @data. */
 static gboolean
-read_recipient (asn1_node   envelope,
+read_header (const guint8 *data,
+             gsize         size,
+             Element      *element)
+{
+  gsize header = 1;
+  guint8 first;
+
+  if (size < 2 || data[0] == 0x00)
+    return FALSE;
+  element->identifier = data[0];
+  if ((data[0] & BER_HIGH_TAG) == BER_HIGH_TAG)
+    {
+      /* A tag number in base 128, only ever skipped: up to 28 bits. */
+      for (guint n = 1;; n++)
+        {
+          if (header >= size || n > 4)
+            return FALSE;
+          if ((data[header++] & 0x80) == 0)
+            break;
+        }
+    }
+  if (header >= size)
+    return FALSE;
+
+  first = data[header++];
+  element->encoding = data;
+  element->contents = data + header;
+  element->indefinite = first == 0x80;
+  if (element->indefinite)
+    {
+      /* X.690 §8.1.3.2: only constructed encodings have no length. */
+      element->length = 0;
+      return (data[0] & BER_CONSTRUCTED) != 0;
+    }
+  if (first < 0x80)
+    {
+      element->length = first;
+    }
+  else
+    {
+      guint n = first & 0x7f;
+
+      /* Four length octets reach past CACHET_ENVELOPED_DATA_MAX_SIZE. */
+      if (n > 4 || n > size - header)
+        return FALSE;
+      element->length = 0;
+      for (guint i = 0; i < n; i++)
+        element->length = (element->length << 8) | data[header++];
+      element->contents = data + header;
+    }
+  if (element->length > size - header)
+    return FALSE;
+  element->size = header + element->length;
+  return TRUE;
+}
+
+static gboolean
+is_end_of_contents (const guint8 *data,
+                    gsize         size)
+{
+  return size >= 2 && data[0] == 0x00 && data[1] == 0x00;
+}
+
+/* The element at @data, checked through: the elements inside a
+ * constructed one, to any depth, must fill it exactly, or end with the
+ * end-of-contents octets if its length is indefinite. libtasn1 would check
+ * less of what it decodes as ANY (kinds of recipients, algorithm
+ * parameters) when handed an element on its own. */
+static gboolean
+read_element (const guint8 *data,
+              gsize         size,
+              guint         depth,
+              Element      *element)
+{
+  gsize offset;
+  gsize end;
+
+  if (depth > MAX_BER_DEPTH || !read_header (data, size, element))
+    return FALSE;
+  if ((element->identifier & BER_CONSTRUCTED) == 0)
+    return TRUE;
+
+  offset = element->contents - data;
+  end = element->indefinite ? size : element->size;
+  for (;;)
+    {
+      Element child;
+
+      if (element->indefinite ? is_end_of_contents (data + offset, end - offset) : offset == end)
+        break;
+      if (!read_element (data + offset, end - offset, depth + 1, &child))
+        return FALSE;
+      offset += child.size;
+    }
+  if (element->indefinite)
+    {
+      element->length = offset - (element->contents - data);
+      element->size = offset + 2;
+    }
+  return TRUE;
+}
+
+/* The elements inside a constructed one, one after the other. */
+typedef struct
+{
+  const guint8 *data;
+  gsize         size;
+  guint         depth;
+} Reader;
+
+static void
+reader_init (Reader        *reader,
+             const Element *element,
+             guint          depth)
+{
+  reader->data = element->contents;
+  reader->size = element->length;
+  reader->depth = depth;
+}
+
+static gboolean
+reader_done (const Reader *reader)
+{
+  return reader->size == 0;
+}
+
+/* The next element, if it is one with @identifier: otherwise nothing is
+ * read, so that an OPTIONAL element may be tried for. */
+static gboolean
+reader_next (Reader  *reader,
+             guint8   identifier,
+             Element *element)
+{
+  if (reader->size == 0 || reader->data[0] != identifier ||
+      !read_element (reader->data, reader->size, reader->depth, element))
+    return FALSE;
+  reader->data += element->size;
+  reader->size -= element->size;
+  return TRUE;
+}
+
+/* X.690 §8.19.2: subidentifiers in base 128, each in as few octets as
+ * possible. */
+static gboolean
+is_valid_oid (const Element *oid)
+{
+  gboolean first = TRUE;
+
+  if (oid->length == 0 || (oid->contents[oid->length - 1] & 0x80) != 0)
+    return FALSE;
+  for (gsize i = 0; i < oid->length; i++)
+    {
+      if (first && oid->contents[i] == 0x80)
+        return FALSE;
+      first = (oid->contents[i] & 0x80) == 0;
+    }
+  return TRUE;
+}
+
+/* The bytes of an OCTET STRING, or of an IMPLICIT one, appended to @buffer
+ * in one pass: a constructed encoding (X.690 §8.7.3) holds segments that
+ * are OCTET STRINGs themselves, constructed or not. Returns the size of the
+ * whole encoding, or 0 if it is not one. */
+static gsize
+gather_string (const guint8 *data,
+               gsize         size,
+               guint         depth,
+               GByteArray   *buffer)
+{
+  Element string;
+  gsize offset;
+  gsize end;
+
+  if (depth > MAX_BER_DEPTH || !read_header (data, size, &string))
+    return 0;
+  if ((string.identifier & BER_CONSTRUCTED) == 0)
+    {
+      g_byte_array_append (buffer, string.contents, (guint) string.length);
+      return string.size;
+    }
+
+  offset = string.contents - data;
+  end = string.indefinite ? size : offset + string.length;
+  for (;;)
+    {
+      gsize segment;
+
+      if (string.indefinite ? is_end_of_contents (data + offset, end - offset) : offset == end)
+        break;
+      if (offset == end || (data[offset] & ~BER_CONSTRUCTED) != BER_OCTET_STRING ||
+          (segment = gather_string (data + offset, end - offset, depth + 1, buffer)) == 0)
+        return 0;
+      offset += segment;
+    }
+  return string.indefinite ? offset + 2 : offset;
+}
+
+static gboolean
+read_recipient (asn1_node   recipients,
                 int         index,
                 Recipient  *recipient,
                 GError    **error)
 {
-  g_autofree char *prefix = g_strdup_printf ("recipientInfos.?%d", index);
-  g_autofree char *kind = read_string (envelope, prefix);
+  g_autofree char *prefix = g_strdup_printf ("?%d", index);
+  g_autofree char *kind = read_string (recipients, prefix);
   g_autofree char *rid_name = g_strconcat (prefix, ".ktri.rid", NULL);
   g_autofree char *rid = NULL;
   g_autofree char *name = NULL;
@@ -218,7 +449,7 @@ read_recipient (asn1_node   envelope,
     return TRUE;
 
   recipient->key_transport = TRUE;
-  if ((rid = read_string (envelope, rid_name)) == NULL)
+  if ((rid = read_string (recipients, rid_name)) == NULL)
     {
       set_unreadable (error, _("a recipient is not named."));
       return FALSE;
@@ -226,22 +457,22 @@ read_recipient (asn1_node   envelope,
   if (strcmp (rid, "subjectKeyIdentifier") == 0)
     {
       name = g_strconcat (rid_name, ".subjectKeyIdentifier", NULL);
-      recipient->key_id = read_bytes (envelope, name);
+      recipient->key_id = read_bytes (recipients, name);
     }
   else
     {
       name = g_strconcat (rid_name, ".issuerAndSerialNumber.issuer", NULL);
-      recipient->issuer = read_bytes (envelope, name);
+      recipient->issuer = read_bytes (recipients, name);
       g_free (name);
       name = g_strconcat (rid_name, ".issuerAndSerialNumber.serialNumber", NULL);
-      recipient->serial = read_bytes (envelope, name);
+      recipient->serial = read_bytes (recipients, name);
     }
   g_free (name);
   name = g_strconcat (prefix, ".ktri.keyEncryptionAlgorithm.algorithm", NULL);
-  recipient->key_algorithm = read_string (envelope, name);
+  recipient->key_algorithm = read_string (recipients, name);
   g_free (name);
   name = g_strconcat (prefix, ".ktri.encryptedKey", NULL);
-  recipient->encrypted_key = read_bytes (envelope, name);
+  recipient->encrypted_key = read_bytes (recipients, name);
 
   if ((recipient->key_id == NULL && (recipient->issuer == NULL || recipient->serial == NULL)) ||
       recipient->key_algorithm == NULL || recipient->encrypted_key == NULL)
@@ -252,12 +483,103 @@ read_recipient (asn1_node   envelope,
   return TRUE;
 }
 
+static gboolean
+read_recipients (CachetEnvelopedData  *self,
+                 const Element        *set,
+                 GError              **error)
+{
+  g_auto(AsnNode) recipients = NULL;
+  int count = 0;
+
+  if ((recipients = decode ("CachetCms.RecipientInfos", set->encoding, set->size, error)) == NULL)
+    return FALSE;
+  if (asn1_number_of_elements (recipients, "", &count) != ASN1_SUCCESS || count < 1)
+    {
+      set_unreadable (error, _("it has no recipient."));
+      return FALSE;
+    }
+  if (count > CACHET_ENVELOPED_DATA_MAX_RECIPIENTS)
+    {
+      set_unreadable (error, _("it has too many recipients."));
+      return FALSE;
+    }
+
+  self->recipients = g_array_sized_new (FALSE, TRUE, sizeof (Recipient), count);
+  g_array_set_clear_func (self->recipients, clear_recipient);
+  for (int i = 1; i <= count; i++)
+    {
+      g_array_set_size (self->recipients, i);
+      if (!read_recipient (recipients, i, &g_array_index (self->recipients, Recipient, i - 1), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The content encryption algorithm and, for every cipher read here, its IV
+ * as an OCTET STRING; without one, decryption fails later, with the same
+ * error as any damaged content. */
+static gboolean
+read_content_algorithm (CachetEnvelopedData  *self,
+                        const Element        *algorithm,
+                        guint                 depth,
+                        GError              **error)
+{
+  g_auto(AsnNode) node = NULL;
+  g_autoptr(GBytes) parameters = NULL;
+  const guint8 *iv = NULL;
+  unsigned int iv_size = 0;
+  Reader reader;
+  Element oid;
+
+  /* libtasn1 takes an OBJECT IDENTIFIER as it comes. */
+  reader_init (&reader, algorithm, depth + 1);
+  if (!reader_next (&reader, BER_OID, &oid) || !is_valid_oid (&oid))
+    {
+      set_unreadable (error, _("it is not valid ASN.1."));
+      return FALSE;
+    }
+  if ((node = decode ("CachetCms.AlgorithmIdentifier", algorithm->encoding, algorithm->size,
+                      error)) == NULL)
+    return FALSE;
+  self->cipher_oid = read_string (node, "algorithm");
+  parameters = read_bytes (node, "parameters");
+  if (parameters != NULL &&
+      asn1_decode_simple_der (ASN1_ETYPE_OCTET_STRING, g_bytes_get_data (parameters, NULL),
+                              (unsigned int) g_bytes_get_size (parameters),
+                              &iv, &iv_size) == ASN1_SUCCESS)
+    self->iv = g_bytes_new (iv, iv_size);
+  return TRUE;
+}
+
+/* The encrypted content, [0] IMPLICIT OCTET STRING: a slice of @der when
+ * it is in one piece, as DER has it, else its segments put together. */
+static GBytes *
+read_encrypted_content (GBytes        *der,
+                        const Element *content,
+                        guint          depth)
+{
+  g_autoptr(GByteArray) buffer = NULL;
+
+  if ((content->identifier & BER_CONSTRUCTED) == 0)
+    return g_bytes_new_from_bytes (der, content->contents - (const guint8 *) g_bytes_get_data (der, NULL),
+                                   content->length);
+
+  /* The segments hold less than the encoding around them. */
+  buffer = g_byte_array_sized_new ((guint) content->length);
+  if (gather_string (content->encoding, content->size, depth, buffer) != content->size)
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
 /**
  * cachet_enveloped_data_new:
  * @der: a DER- or BER-encoded CMS ContentInfo holding EnvelopedData, as found
  *   in an `application/pkcs7-mime; smime-type=enveloped-data` part, from an
  *   untrusted sender
  * @error: return location for a #GError
+ *
+ * The encrypted content is not copied when it is in one piece: the result
+ * holds a reference on @der.
  *
  * Returns: (transfer full) (nullable): the decoded structure, or %NULL with
  *   %CACHET_SMIME_ERROR_UNREADABLE saying why
@@ -267,79 +589,116 @@ cachet_enveloped_data_new (GBytes  *der,
                            GError **error)
 {
   g_autoptr(CachetEnvelopedData) self = NULL;
-  g_auto(AsnNode) info = NULL;
-  g_auto(AsnNode) envelope = NULL;
-  g_autoptr(GBytes) content = NULL;
-  g_autoptr(GBytes) parameters = NULL;
-  g_autofree char *content_type = NULL;
-  const guint8 *iv = NULL;
-  unsigned int iv_size = 0;
-  int count = 0;
+  gsize size = 0;
+  const guint8 *data;
+  Element info;
+  Element element;
+  Element envelope;
+  Element content_info;
+  Element algorithm;
+  Element content;
+  Reader reader;
+  gboolean has_content;
 
   g_return_val_if_fail (der != NULL, NULL);
 
-  if (g_bytes_get_size (der) == 0)
+  data = g_bytes_get_data (der, &size);
+  if (size == 0)
     {
       set_unreadable (error, _("it is empty."));
       return NULL;
     }
-  if (g_bytes_get_size (der) > CACHET_ENVELOPED_DATA_MAX_SIZE)
+  if (size > CACHET_ENVELOPED_DATA_MAX_SIZE)
     {
       set_unreadable (error, _("it is too large."));
       return NULL;
     }
-  if ((info = decode ("CachetCms.ContentInfo", der, error)) == NULL)
-    return NULL;
-  content_type = read_string (info, "contentType");
-  if (content_type == NULL || strcmp (content_type, OID_ENVELOPED_DATA) != 0)
+
+  /* ContentInfo: SEQUENCE { contentType, [0] EXPLICIT content }. */
+  if (!read_element (data, size, 0, &info) || info.identifier != BER_SEQUENCE)
+    {
+      set_unreadable (error, _("it is not valid ASN.1."));
+      return NULL;
+    }
+  if (info.size != size)
+    {
+      set_unreadable (error, _("data follows the encrypted message."));
+      return NULL;
+    }
+  reader_init (&reader, &info, 1);
+  if (!reader_next (&reader, BER_OID, &element) || element.length != sizeof oid_enveloped_data ||
+      memcmp (element.contents, oid_enveloped_data, sizeof oid_enveloped_data) != 0)
     {
       set_unreadable (error, _("it is not an encrypted message."));
       return NULL;
     }
-  if ((content = read_bytes (info, "content")) == NULL)
+  if (!reader_next (&reader, BER_CONTEXT_0_CONSTRUCTED, &element) || !reader_done (&reader))
     {
       set_unreadable (error, _("it has no content."));
       return NULL;
     }
-  if ((envelope = decode ("CachetCms.EnvelopedData", content, error)) == NULL)
-    return NULL;
+  reader_init (&reader, &element, 2);
+  if (!reader_next (&reader, BER_SEQUENCE, &envelope) || !reader_done (&reader))
+    {
+      set_unreadable (error, _("it has no content."));
+      return NULL;
+    }
 
-  if (asn1_number_of_elements (envelope, "recipientInfos", &count) != ASN1_SUCCESS || count < 1)
+  /* EnvelopedData: version, [0] originatorInfo OPTIONAL, recipientInfos,
+   * encryptedContentInfo, [1] unprotectedAttrs OPTIONAL. */
+  self = g_new0 (CachetEnvelopedData, 1);
+  reader_init (&reader, &envelope, 3);
+  if (!reader_next (&reader, BER_INTEGER, &element) || element.length == 0)
+    {
+      set_unreadable (error, _("it is not valid ASN.1."));
+      return NULL;
+    }
+  /* originatorInfo, if any, is not needed. */
+  reader_next (&reader, BER_CONTEXT_0_CONSTRUCTED, &element);
+  if (!reader_next (&reader, BER_SET, &element))
     {
       set_unreadable (error, _("it has no recipient."));
       return NULL;
     }
-  if (count > CACHET_ENVELOPED_DATA_MAX_RECIPIENTS)
-    {
-      set_unreadable (error, _("it has too many recipients."));
-      return NULL;
-    }
-
-  self = g_new0 (CachetEnvelopedData, 1);
-  self->recipients = g_array_sized_new (FALSE, TRUE, sizeof (Recipient), count);
-  g_array_set_clear_func (self->recipients, clear_recipient);
-  for (int i = 1; i <= count; i++)
-    {
-      g_array_set_size (self->recipients, i);
-      if (!read_recipient (envelope, i, &g_array_index (self->recipients, Recipient, i - 1), error))
-        return NULL;
-    }
-
-  self->cipher_oid = read_string (envelope, "encryptedContentInfo.contentEncryptionAlgorithm.algorithm");
-  parameters = read_bytes (envelope, "encryptedContentInfo.contentEncryptionAlgorithm.parameters");
-  self->ciphertext = read_bytes (envelope, "encryptedContentInfo.encryptedContent");
-  if (self->cipher_oid == NULL || self->ciphertext == NULL)
+  if (!read_recipients (self, &element, error))
+    return NULL;
+  if (!reader_next (&reader, BER_SEQUENCE, &content_info))
     {
       set_unreadable (error, _("it carries no encrypted content."));
       return NULL;
     }
-  /* Every cipher read here takes its IV as an OCTET STRING; without one,
-   * decryption fails later, with the same error as any damaged content. */
-  if (parameters != NULL &&
-      asn1_decode_simple_der (ASN1_ETYPE_OCTET_STRING, g_bytes_get_data (parameters, NULL),
-                              (unsigned int) g_bytes_get_size (parameters),
-                              &iv, &iv_size) == ASN1_SUCCESS)
-    self->iv = g_bytes_new (iv, iv_size);
+  /* Nor unprotectedAttrs. */
+  reader_next (&reader, BER_CONTEXT_1_CONSTRUCTED, &element);
+  if (!reader_done (&reader))
+    {
+      set_unreadable (error, _("it is not valid ASN.1."));
+      return NULL;
+    }
+
+  /* EncryptedContentInfo: contentType, contentEncryptionAlgorithm,
+   * [0] IMPLICIT encryptedContent OPTIONAL. */
+  reader_init (&reader, &content_info, 4);
+  if (!reader_next (&reader, BER_OID, &element) || !is_valid_oid (&element) ||
+      !reader_next (&reader, BER_SEQUENCE, &algorithm))
+    {
+      set_unreadable (error, _("it carries no encrypted content."));
+      return NULL;
+    }
+  has_content = reader_next (&reader, BER_CONTEXT_0, &content) ||
+                reader_next (&reader, BER_CONTEXT_0_CONSTRUCTED, &content);
+  if (!reader_done (&reader))
+    {
+      set_unreadable (error, _("it is not valid ASN.1."));
+      return NULL;
+    }
+  if (!read_content_algorithm (self, &algorithm, 4, error))
+    return NULL;
+  if (self->cipher_oid == NULL || !has_content ||
+      (self->ciphertext = read_encrypted_content (der, &content, 4)) == NULL)
+    {
+      set_unreadable (error, _("it carries no encrypted content."));
+      return NULL;
+    }
 
   return g_steal_pointer (&self);
 }

@@ -71,22 +71,40 @@ find_signed_part (GMimeObject *part,
   return CACHET_MIME_WALK_CONTINUE;
 }
 
+/* A memory stream that writes into @array without freeing it, so that
+ * what is written becomes bytes without a copy. */
+static GMimeStream *
+stream_into (GByteArray *array)
+{
+  GMimeStream *memory = g_mime_stream_mem_new_with_byte_array (array);
+
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (memory), FALSE);
+  return memory;
+}
+
+/* A memory stream that reads @bytes, and takes them: without a copy when
+ * nothing else holds them, as for bytes just written or decrypted. */
+static GMimeStream *
+stream_from (GBytes *bytes)
+{
+  return g_mime_stream_mem_new_with_byte_array (g_bytes_unref_to_array (bytes));
+}
+
 /* The part as it was signed: its bytes with CRLF line ends (RFC 8551
  * §3.1.1), written the way GMime itself verifies multipart/signed. */
 static GBytes *
 canonical_bytes (GMimeObject *object)
 {
-  g_autoptr(GMimeStream) memory = g_mime_stream_mem_new ();
+  g_autoptr(GByteArray) output = g_byte_array_new ();
+  g_autoptr(GMimeStream) memory = stream_into (output);
   g_autoptr(GMimeStream) filtered = g_mime_stream_filter_new (memory);
   g_autoptr(GMimeFilter) crlf = g_mime_filter_unix2dos_new (FALSE);
-  GByteArray *array;
 
   g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), crlf);
   if (g_mime_object_write_to_stream (object, NULL, filtered) < 0 ||
       g_mime_stream_flush (filtered) < 0)
     return NULL;
-  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (memory));
-  return g_bytes_new (array->data, array->len);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&output));
 }
 
 /* @object as it is sent, signed or encrypted: with CRLF line ends, as SMTP
@@ -101,13 +119,11 @@ write_crlf (GMimeObject *object,
             gboolean     armor_from)
 {
   g_autoptr(GByteArray) output = g_byte_array_new ();
-  g_autoptr(GMimeStream) memory = g_mime_stream_mem_new_with_byte_array (output);
+  g_autoptr(GMimeStream) memory = stream_into (output);
   g_autoptr(GMimeStream) filtered = NULL;
   GMimeFormatOptions *format = g_mime_format_options_clone (g_mime_format_options_get_default ());
   gssize written;
 
-  /* The stream writes into @output but must not free it. */
-  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (memory), FALSE);
   g_mime_format_options_set_newline_format (format, GMIME_NEWLINE_FORMAT_DOS);
   if (armor_from)
     {
@@ -123,20 +139,28 @@ write_crlf (GMimeObject *object,
   return g_byte_array_free_to_bytes (g_steal_pointer (&output));
 }
 
+/* The content of a part, transfer encoding undone: decoded straight into
+ * an array sized for it, which becomes the bytes. */
 static GBytes *
 decoded_content (GMimeObject *object)
 {
+  g_autoptr(GByteArray) output = NULL;
   g_autoptr(GMimeStream) memory = NULL;
   GMimeDataWrapper *wrapper;
-  GByteArray *array;
+  gint64 encoded;
 
   if (!GMIME_IS_PART (object) || (wrapper = g_mime_part_get_content (GMIME_PART (object))) == NULL)
     return NULL;
-  memory = g_mime_stream_mem_new ();
+  /* Base64, the encoding of every S/MIME part, takes 4 characters for 3
+   * bytes; other encodings do not grow what they decode. */
+  encoded = g_mime_stream_length (g_mime_data_wrapper_get_stream (wrapper));
+  if (encoded > 0 && g_mime_data_wrapper_get_encoding (wrapper) == GMIME_CONTENT_ENCODING_BASE64)
+    encoded = encoded / 4 * 3 + 3;
+  output = g_byte_array_sized_new ((guint) CLAMP (encoded, 0, G_MAXUINT32 / 2));
+  memory = stream_into (output);
   if (g_mime_data_wrapper_write_to_stream (wrapper, memory) < 0)
     return NULL;
-  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (memory));
-  return g_bytes_new (array->data, array->len);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&output));
 }
 
 static CachetSignedData *
@@ -253,8 +277,7 @@ verify_opaque (GMimeObject             *root,
   /* Only the verified content is ever displayed. */
   if ((embedded = cachet_signed_data_dup_content (signed_data)) == NULL)
     return TRUE;
-  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (embedded, NULL),
-                                              g_bytes_get_size (embedded));
+  stream = stream_from (g_steal_pointer (&embedded));
   parser = g_mime_parser_new_with_stream (stream);
   if ((content = g_mime_parser_construct_part (parser, NULL)) == NULL)
     cachet_security_report_add_reason (report, CACHET_SECURITY_REASON_UNREADABLE,
@@ -515,8 +538,7 @@ sign_opaque (CachetSmimeIdentity  *identity,
   if ((signature = cachet_signed_data_sign (identity, content, FALSE, error)) == NULL)
     return NULL;
 
-  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (signature, NULL),
-                                              g_bytes_get_size (signature));
+  stream = stream_from (g_steal_pointer (&signature));
   wrapper = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
   part = g_mime_application_pkcs7_mime_new (GMIME_SECURE_MIME_TYPE_SIGNED_DATA);
   g_mime_part_set_content (GMIME_PART (part), wrapper);
@@ -555,8 +577,8 @@ sign_detached (CachetSmimeIdentity  *identity,
   if ((signature = cachet_signed_data_sign (identity, content, TRUE, error)) == NULL)
     return NULL;
 
-  content_stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (content, NULL),
-                                                      g_bytes_get_size (content));
+  /* Parsed from the very bytes signed, which the stream takes. */
+  content_stream = stream_from (g_steal_pointer (&content));
   parser = g_mime_parser_new_with_stream (content_stream);
   if ((signed_part = g_mime_parser_construct_part (parser, NULL)) == NULL)
     {
@@ -565,8 +587,7 @@ sign_detached (CachetSmimeIdentity  *identity,
       return NULL;
     }
 
-  signature_stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (signature, NULL),
-                                                        g_bytes_get_size (signature));
+  signature_stream = stream_from (g_steal_pointer (&signature));
   wrapper = g_mime_data_wrapper_new_with_stream (signature_stream, GMIME_CONTENT_ENCODING_DEFAULT);
   signature_part = g_mime_part_new_with_type ("application", "pkcs7-signature");
   g_mime_part_set_content (signature_part, wrapper);
@@ -647,8 +668,7 @@ decrypt_entity (GMimeObject          *root,
       (plaintext = cachet_enveloped_data_decrypt (envelope, identity, error)) == NULL)
     return NULL;
 
-  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (plaintext, NULL),
-                                              g_bytes_get_size (plaintext));
+  stream = stream_from (g_steal_pointer (&plaintext));
   parser = g_mime_parser_new_with_stream (stream);
   if ((entity = g_mime_parser_construct_part (parser, NULL)) == NULL)
     g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_UNREADABLE,
@@ -990,8 +1010,7 @@ cachet_smime_encrypt_message (GMimeMessage               *message,
       return FALSE;
     }
 
-  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (envelope, NULL),
-                                              g_bytes_get_size (envelope));
+  stream = stream_from (g_steal_pointer (&envelope));
   wrapper = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
   part = g_mime_application_pkcs7_mime_new (GMIME_SECURE_MIME_TYPE_ENVELOPED_DATA);
   g_mime_part_set_content (GMIME_PART (part), wrapper);
