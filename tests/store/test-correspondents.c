@@ -20,37 +20,11 @@
 #include "cachet-sqlite-private.h"
 #include "cachet-store.h"
 #include "cachet-test-utils.h"
+#include "store-test-utils.h"
 
 #define UIDVALIDITY 1700000000u
 #define OWN_ADDRESS "secretariat@cabinet.mssante.example"
 #define DAY (24 * 60 * 60)
-
-/* Each test uses its own account, under the data directory that
- * cachet_test_init() made for this program. */
-static CachetStore *
-open_store (const char *account)
-{
-  g_autoptr(GError) error = NULL;
-  CachetStore *store = cachet_store_new (NULL, account, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-  return store;
-}
-
-static void
-add_folder (CachetStore *store,
-            const char  *name,
-            const char  *special_use)
-{
-  CachetFolderInfo info = { .name = (char *) name, .delimiter = (char *) "/",
-                            .special_use = (char *) special_use, .subscribed = TRUE,
-                            .uidvalidity = UIDVALIDITY, .uidnext = 1 };
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (cachet_store_upsert_folder (store, &info, &error));
-  g_assert_no_error (error);
-}
 
 static gint64
 now (void)
@@ -167,12 +141,12 @@ assert_not_found (CachetStore *store,
 static void
 test_ranking (void)
 {
-  g_autoptr(CachetStore) store = open_store ("ranking");
+  g_autoptr(CachetStore) store = store_test_open ("ranking");
   g_autoptr(GPtrArray) first_two = NULL;
   gint64 today = now ();
 
-  add_folder (store, "INBOX", NULL);
-  add_folder (store, "Envoyés", "\\Sent");
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
+  store_test_add_folder (store, "Envoyés", "\\Sent", UIDVALIDITY);
   /* The user wrote twice to the cardiologist... */
   add_message (store, "Envoyés", 1, OWN_ADDRESS, "Dr Paul Martin <paul.martin@chu.mssante.example>", NULL,
                today - 3 * DAY);
@@ -212,12 +186,12 @@ test_ranking (void)
 static void
 test_own_address (void)
 {
-  g_autoptr(CachetStore) store = open_store ("own-address");
+  g_autoptr(CachetStore) store = store_test_open ("own-address");
   g_autoptr(GPtrArray) unfiltered = NULL;
   g_autoptr(GError) error = NULL;
 
-  add_folder (store, "INBOX", NULL);
-  add_folder (store, "Sent", NULL);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
+  store_test_add_folder (store, "Sent", NULL, UIDVALIDITY);
   /* A copy to oneself, in sent mail, is no correspondence. */
   add_message (store, "Sent", 1, "Secrétariat <" OWN_ADDRESS ">",
                "sophie.bernard@infirmier.mssante.example", "SECRETARIAT@cabinet.mssante.example", now ());
@@ -239,11 +213,11 @@ test_own_address (void)
 static void
 test_case_insensitive (void)
 {
-  g_autoptr(CachetStore) store = open_store ("case");
+  g_autoptr(CachetStore) store = store_test_open ("case");
   g_autoptr(CachetCorrespondent) jean = NULL;
 
-  add_folder (store, "INBOX", NULL);
-  add_folder (store, "Sent", "\\Sent");
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
+  store_test_add_folder (store, "Sent", "\\Sent", UIDVALIDITY);
   add_message (store, "INBOX", 1, "Jean Dupont <Jean.Dupont@Example.org>", OWN_ADDRESS, NULL, now () - DAY);
   add_message (store, "Sent", 1, OWN_ADDRESS, "jean.dupont@example.org", NULL, now ());
   /* The same address twice in one message counts once. */
@@ -263,10 +237,10 @@ test_case_insensitive (void)
 static void
 test_accents (void)
 {
-  g_autoptr(CachetStore) store = open_store ("accents");
+  g_autoptr(CachetStore) store = store_test_open ("accents");
   g_autoptr(CachetCorrespondent) helene = NULL;
 
-  add_folder (store, "INBOX", NULL);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   add_message (store, "INBOX", 1, "=?UTF-8?Q?H=C3=A9l=C3=A8ne_Lef=C3=A8vre?= <h.lefevre@chu-lyon.mssante.example>",
                OWN_ADDRESS, NULL, now () - DAY);
   add_message (store, "INBOX", 2, "=?UTF-8?Q?=C3=89lo=C3=AFse_Le_Gall?= <eloise.le-gall@infirmier.mssante.example>",
@@ -316,11 +290,11 @@ test_accents (void)
 static void
 test_folders_not_counted (void)
 {
-  g_autoptr(CachetStore) store = open_store ("not-counted");
+  g_autoptr(CachetStore) store = store_test_open ("not-counted");
 
-  add_folder (store, "Brouillons", "\\Drafts");
-  add_folder (store, "Indésirables", "\\Junk");
-  add_folder (store, "INBOX", NULL);
+  store_test_add_folder (store, "Brouillons", "\\Drafts", UIDVALIDITY);
+  store_test_add_folder (store, "Indésirables", "\\Junk", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   add_message (store, "Brouillons", 1, OWN_ADDRESS, "draft.recipient@example.org", NULL, now ());
   add_message (store, "Indésirables", 1, "Promo <spam@example.net>", OWN_ADDRESS, NULL, now ());
   /* Unparsable mail counts nobody. */
@@ -335,12 +309,12 @@ test_folders_not_counted (void)
 static void
 test_removal (void)
 {
-  g_autoptr(CachetStore) store = open_store ("removal");
+  g_autoptr(CachetStore) store = store_test_open ("removal");
   g_autoptr(GError) error = NULL;
   CachetUidRange first = { 1, 1 };
 
-  add_folder (store, "INBOX", NULL);
-  add_folder (store, "Sent", "\\Sent");
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
+  store_test_add_folder (store, "Sent", "\\Sent", UIDVALIDITY);
   add_message (store, "INBOX", 1, "Marc Petit <marc.petit@example.org>", OWN_ADDRESS, NULL, now () - DAY);
   add_message (store, "INBOX", 2, "Marc Petit <marc.petit@example.org>", OWN_ADDRESS, NULL, now ());
   add_message (store, "Sent", 1, OWN_ADDRESS, "marc.petit@example.org", "anne.roux@example.org", now ());
@@ -435,7 +409,7 @@ test_migration_backfill (void)
             "  (3, 1, 'f', 2700, 1, NULL, '" OWN_ADDRESS "', 'brouillon@example.org', '');");
   sqlite3_close (db);
 
-  store = open_store ("backfill");
+  store = store_test_open ("backfill");
 
   jean = search_one (store, "jean");
   g_assert_cmpstr (cachet_correspondent_get_address (jean), ==, "jean.dupont@example.org");
@@ -453,7 +427,7 @@ test_migration_backfill (void)
   assert_not_found (store, "undisclosed");
 
   /* The new mail counts on top (the rows above have no Maildir yet). */
-  add_folder (store, "INBOX", NULL);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   add_message (store, "INBOX", 4, "Jean Dupont <jean.dupont@example.org>", OWN_ADDRESS, NULL, 4000);
   assert_counts (store, "dupont", 2, 2);
 }
@@ -479,14 +453,14 @@ wait_for (GAsyncResult **result)
 static void
 test_async (void)
 {
-  g_autoptr(CachetStore) store = open_store ("async");
+  g_autoptr(CachetStore) store = store_test_open ("async");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GError) error = NULL;
   const char * const exclude[] = { OWN_ADDRESS, NULL };
 
-  add_folder (store, "INBOX", NULL);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   add_message (store, "INBOX", 1, "Marc Petit <marc.petit@example.org>", OWN_ADDRESS, NULL, now ());
 
   cachet_store_search_correspondents_async (store, "pet", exclude, 5, NULL, search_done_cb, &result);

@@ -15,6 +15,7 @@
 #include "cachet-paths.h"
 #include "cachet-store.h"
 #include "cachet-test-utils.h"
+#include "store-test-utils.h"
 
 /* The user's actions on the local store: applied to the index at once and
  * queued for the server in the same transaction. Each test uses its own
@@ -22,31 +23,6 @@
 
 #define UIDVALIDITY 1700000000u
 #define DRAFT_V2    "Subject: v2\r\n\r\nv2\r\n"
-
-static CachetStore *
-open_store (const char *account)
-{
-  g_autoptr(GError) error = NULL;
-  CachetStore *store = cachet_store_new (NULL, account, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-  return store;
-}
-
-static void
-add_folder (CachetStore *store,
-            const char  *name,
-            const char  *special_use)
-{
-  CachetFolderInfo info = { .name = (char *) name, .delimiter = (char *) "/",
-                            .special_use = (char *) special_use, .subscribed = TRUE,
-                            .uidvalidity = UIDVALIDITY, .uidnext = 1 };
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (cachet_store_upsert_folder (store, &info, &error));
-  g_assert_no_error (error);
-}
 
 static void
 add_message (CachetStore        *store,
@@ -160,7 +136,7 @@ unread_count (CachetStore *store,
 static void
 test_apply_flags (void)
 {
-  g_autoptr(CachetStore) store = open_store ("apply-flags");
+  g_autoptr(CachetStore) store = store_test_open ("apply-flags");
   g_autoptr(CachetPendingAction) seen = NULL;
   g_autoptr(CachetPendingAction) unflag = NULL;
   g_autoptr(CachetMessageInfo) info = NULL;
@@ -171,7 +147,7 @@ test_apply_flags (void)
   CachetPendingAction *queued;
   gint64 id;
 
-  add_folder (store, "INBOX", NULL);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   add_message (store, "INBOX", 1, "one@example.org", CACHET_MESSAGE_FLAG_FLAGGED);
   add_message (store, "INBOX", 2, "two@example.org", CACHET_MESSAGE_FLAG_NONE);
   add_message (store, "INBOX", 3, "three@example.org", CACHET_MESSAGE_FLAG_NONE);
@@ -226,7 +202,7 @@ test_apply_flags (void)
 static void
 test_apply_move (void)
 {
-  g_autoptr(CachetStore) store = open_store ("apply-move");
+  g_autoptr(CachetStore) store = store_test_open ("apply-move");
   g_autoptr(CachetPendingAction) move = NULL;
   g_autoptr(GPtrArray) actions = NULL;
   g_autoptr(GError) error = NULL;
@@ -235,8 +211,8 @@ test_apply_move (void)
   const guint32 uids[] = { 2, 3 };
   CachetPendingAction *queued;
 
-  add_folder (store, "INBOX", NULL);
-  add_folder (store, "Archives", NULL);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
+  store_test_add_folder (store, "Archives", NULL, UIDVALIDITY);
   for (guint32 uid = 1; uid <= 3; uid++)
     add_message (store, "INBOX", uid, "m@example.org", CACHET_MESSAGE_FLAG_NONE);
 
@@ -267,7 +243,7 @@ test_apply_move (void)
 static void
 test_apply_atomic (void)
 {
-  g_autoptr(CachetStore) store = open_store ("apply-atomic");
+  g_autoptr(CachetStore) store = store_test_open ("apply-atomic");
   g_autoptr(CachetPendingAction) nowhere = NULL;
   g_autoptr(CachetPendingAction) seen = NULL;
   g_autoptr(CachetPendingAction) stale = NULL;
@@ -278,7 +254,7 @@ test_apply_atomic (void)
   const guint32 uids[] = { 1, 2 };
   sqlite3 *db = NULL;
 
-  add_folder (store, "INBOX", NULL);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   add_message (store, "INBOX", 1, "one@example.org", CACHET_MESSAGE_FLAG_NONE);
   add_message (store, "INBOX", 2, "two@example.org", CACHET_MESSAGE_FLAG_NONE);
 
@@ -346,17 +322,17 @@ assert_delete_action (CachetStore             *store,
 static void
 test_delete_rule (void)
 {
-  g_autoptr(CachetStore) without_trash = open_store ("delete-no-trash");
-  g_autoptr(CachetStore) store = open_store ("delete-rule");
+  g_autoptr(CachetStore) without_trash = store_test_open ("delete-no-trash");
+  g_autoptr(CachetStore) store = store_test_open ("delete-rule");
   g_autoptr(CachetPendingAction) action = NULL;
   g_autoptr(GError) error = NULL;
   const guint32 uid = 1;
 
-  add_folder (without_trash, "INBOX", NULL);
+  store_test_add_folder (without_trash, "INBOX", NULL, UIDVALIDITY);
   assert_delete_action (without_trash, "INBOX", CACHET_PENDING_ACTION_DELETE, NULL);
 
-  add_folder (store, "INBOX", NULL);
-  add_folder (store, "Corbeille", "\\Trash");
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
+  store_test_add_folder (store, "Corbeille", "\\Trash", UIDVALIDITY);
   assert_delete_action (store, "INBOX", CACHET_PENDING_ACTION_MOVE, "Corbeille");
   assert_delete_action (store, "Corbeille", CACHET_PENDING_ACTION_DELETE, NULL);
 
@@ -370,7 +346,7 @@ test_delete_rule (void)
 static void
 test_message_id_actions (void)
 {
-  g_autoptr(CachetStore) store = open_store ("message-id");
+  g_autoptr(CachetStore) store = store_test_open ("message-id");
   g_autoptr(CachetPendingAction) save = NULL;
   g_autoptr(CachetPendingAction) discard = NULL;
   g_autoptr(GBytes) draft = g_bytes_new_static (DRAFT_V2, sizeof DRAFT_V2 - 1);
@@ -379,7 +355,7 @@ test_message_id_actions (void)
   g_autofree char *left = NULL;
   CachetPendingAction *queued;
 
-  add_folder (store, "Drafts", "\\Drafts");
+  store_test_add_folder (store, "Drafts", "\\Drafts", UIDVALIDITY);
   add_message (store, "Drafts", 1, "draft-a@example.org", CACHET_MESSAGE_FLAG_DRAFT);
   add_message (store, "Drafts", 2, "draft-b@example.org", CACHET_MESSAGE_FLAG_DRAFT);
   add_message (store, "Drafts", 3, "draft-a-old@example.org", CACHET_MESSAGE_FLAG_DRAFT);
@@ -417,14 +393,14 @@ test_message_id_actions (void)
 static void
 test_kinds_round_trip (void)
 {
-  g_autoptr(CachetStore) store = open_store ("kinds");
+  g_autoptr(CachetStore) store = store_test_open ("kinds");
   g_autoptr(GBytes) raw = g_bytes_new_static (DRAFT_V2, sizeof DRAFT_V2 - 1);
   g_autoptr(GPtrArray) actions = NULL;
   g_autoptr(GError) error = NULL;
   const guint32 uid = 7;
 
-  add_folder (store, "INBOX", NULL);
-  add_folder (store, "Archives", NULL);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
+  store_test_add_folder (store, "Archives", NULL, UIDVALIDITY);
   for (CachetPendingActionKind kind = CACHET_PENDING_ACTION_ADD_FLAGS;
        kind <= CACHET_PENDING_ACTION_DELETE_BY_MESSAGE_ID; kind++)
     {
@@ -483,12 +459,12 @@ test_message_id_refused (void)
     "", "<a\r\nb@example.org>", "<a\nb@example.org>", "<a\"b@example.org>", "<a\\b@example.org>",
     "<a b@example.org>", "<é@example.org>",
   };
-  g_autoptr(CachetStore) store = open_store ("message-id-refused");
+  g_autoptr(CachetStore) store = store_test_open ("message-id-refused");
   g_autoptr(CachetPendingAction) move = NULL;
   g_autoptr(GError) error = NULL;
   const guint32 uid = 1;
 
-  add_folder (store, "Drafts", NULL);
+  store_test_add_folder (store, "Drafts", NULL, UIDVALIDITY);
   for (guint i = 0; i < G_N_ELEMENTS (bad_ids); i++)
     {
       g_autoptr(CachetPendingAction) action =
@@ -558,7 +534,7 @@ test_migrate_from_0001 (void)
             "DELETE FROM pending_actions WHERE id = 3;");
   sqlite3_close (db);
 
-  store = open_store ("from-0001");
+  store = store_test_open ("from-0001");
   actions = cachet_store_list_pending_actions (store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (actions->len, ==, 2);
@@ -596,12 +572,12 @@ apply_cb (GObject      *source,
 static void
 test_apply_async (void)
 {
-  g_autoptr(CachetStore) store = open_store ("apply-async");
+  g_autoptr(CachetStore) store = store_test_open ("apply-async");
   g_autoptr(CachetPendingAction) seen = NULL;
   const guint32 uid = 1;
   gint64 id = -1;
 
-  add_folder (store, "INBOX", NULL);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   add_message (store, "INBOX", 1, "one@example.org", CACHET_MESSAGE_FLAG_NONE);
   seen = new_action (CACHET_PENDING_ACTION_ADD_FLAGS, "INBOX", &uid, 1);
   seen->flags = CACHET_MESSAGE_FLAG_SEEN;

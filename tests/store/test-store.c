@@ -15,6 +15,7 @@
 #include "cachet-paths.h"
 #include "cachet-store.h"
 #include "cachet-test-utils.h"
+#include "store-test-utils.h"
 
 /* Each test uses its own account, under the data directory that
  * cachet_test_init() made for this program. */
@@ -38,30 +39,6 @@ load_data_file (const char *name)
   g_file_get_contents (path, &contents, &length, &error);
   g_assert_no_error (error);
   return g_bytes_new_take (contents, length);
-}
-
-static CachetStore *
-open_store (const char *account)
-{
-  g_autoptr(GError) error = NULL;
-  CachetStore *store = cachet_store_new (NULL, account, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-  return store;
-}
-
-static void
-add_folder (CachetStore *store,
-            const char  *name,
-            guint32      uidvalidity)
-{
-  CachetFolderInfo info = { .name = (char *) name, .delimiter = (char *) "/", .subscribed = TRUE,
-                            .uidvalidity = uidvalidity, .uidnext = 1 };
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (cachet_store_upsert_folder (store, &info, &error));
-  g_assert_no_error (error);
 }
 
 static CachetMessageInfo *
@@ -151,7 +128,7 @@ folder_cur_dir (CachetStore *store,
 static void
 test_migrate (void)
 {
-  g_autoptr(CachetStore) store = open_store ("migrate");
+  g_autoptr(CachetStore) store = store_test_open ("migrate");
   g_autofree char *path = index_path (store);
   g_autofree char *version = NULL;
   g_autofree char *journal = NULL;
@@ -170,7 +147,7 @@ test_migrate (void)
 
   /* Opening again applies nothing. */
   g_clear_object (&store);
-  store = open_store ("migrate");
+  store = store_test_open ("migrate");
   g_clear_object (&store);
 
   /* An index from a newer Cachet is left alone. */
@@ -186,7 +163,7 @@ test_migrate (void)
 static void
 test_busy (void)
 {
-  g_autoptr(CachetStore) first = open_store ("busy");
+  g_autoptr(CachetStore) first = store_test_open ("busy");
   g_autoptr(CachetStore) second = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -195,14 +172,14 @@ test_busy (void)
   g_assert_null (second);
 
   g_clear_object (&first);
-  second = open_store ("busy");
+  second = store_test_open ("busy");
 }
 
 static void
 test_invalid_arguments (void)
 {
   const char *bad_ids[] = { "", "../evil", ".hidden", "a/b", "x y" };
-  g_autoptr(CachetStore) store = open_store ("invalid");
+  g_autoptr(CachetStore) store = store_test_open ("invalid");
   g_autoptr(GBytes) raw = load_data_file ("plain-utf8.eml");
   g_autoptr(CachetMessageInfo) info = NULL;
   CachetFolderInfo bad_folder = { .name = (char *) "a\nb" };
@@ -230,7 +207,7 @@ test_invalid_arguments (void)
   g_assert_error (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   info = cachet_store_add_message (store, "INBOX", UIDVALIDITY, 0, raw, 0, NULL, 0, 0, NULL,
                                    &error);
   g_assert_error (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_INVALID);
@@ -245,7 +222,7 @@ test_folder_names (void)
   const char *names[] = {
     "../../../../evil", "..", ".", "/", "INBOX/Résultats/2026", "INBOX.Sent", "~", "lost+found",
   };
-  g_autoptr(CachetStore) store = open_store ("folder-names");
+  g_autoptr(CachetStore) store = store_test_open ("folder-names");
   g_autofree char *account_dir = g_strdup (cachet_store_get_account_dir (store));
   g_autofree char *folders_dir = g_build_filename (account_dir, "folders", NULL);
   g_autofree char *parent = g_path_get_dirname (account_dir);
@@ -256,7 +233,7 @@ test_folder_names (void)
     {
       g_autoptr(CachetMessageInfo) info = NULL;
 
-      add_folder (store, names[i], UIDVALIDITY);
+      store_test_add_folder (store, names[i], NULL, UIDVALIDITY);
       info = add_file (store, names[i], 1, "plain-utf8.eml", 0);
     }
 
@@ -294,7 +271,7 @@ test_folder_names (void)
 static void
 test_add_idempotent (void)
 {
-  g_autoptr(CachetStore) store = open_store ("add");
+  g_autoptr(CachetStore) store = store_test_open ("add");
   g_autoptr(GBytes) raw = load_data_file ("plain-utf8.eml");
   g_autoptr(GBytes) loaded = NULL;
   g_autoptr(CachetMessageInfo) first = NULL;
@@ -304,7 +281,7 @@ test_add_idempotent (void)
   g_autofree char *cur = NULL;
   const char *keywords[] = { "$Label1", "pas valide", "$Label1", NULL };
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   first = cachet_store_add_message (store, "INBOX", UIDVALIDITY, 10, raw,
                                     CACHET_MESSAGE_FLAG_FLAGGED, keywords, 1768469400, 3, NULL,
                                     &error);
@@ -355,13 +332,13 @@ test_add_idempotent (void)
 static void
 test_add_unparsable (void)
 {
-  g_autoptr(CachetStore) store = open_store ("unparsable");
+  g_autoptr(CachetStore) store = store_test_open ("unparsable");
   g_autoptr(CachetMessageInfo) info = NULL;
   g_autoptr(GBytes) raw = load_data_file ("no-headers.eml");
   g_autoptr(GBytes) loaded = NULL;
   g_autoptr(GError) error = NULL;
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   info = add_file (store, "INBOX", 1, "no-headers.eml", 0);
   g_assert_null (cachet_message_info_get_subject (info));
   g_assert_null (cachet_message_info_get_date (info));
@@ -375,7 +352,7 @@ test_add_unparsable (void)
 static void
 test_uidvalidity_mismatch (void)
 {
-  g_autoptr(CachetStore) store = open_store ("mismatch");
+  g_autoptr(CachetStore) store = store_test_open ("mismatch");
   g_autoptr(GBytes) raw = load_data_file ("plain-utf8.eml");
   g_autoptr(CachetMessageInfo) info = NULL;
   CachetFolderInfo other = { .name = (char *) "INBOX", .uidvalidity = UIDVALIDITY + 1 };
@@ -383,7 +360,7 @@ test_uidvalidity_mismatch (void)
   g_autoptr(CachetFolderInfo) folder = NULL;
   g_autoptr(GError) error = NULL;
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   info = cachet_store_add_message (store, "INBOX", UIDVALIDITY + 1, 1, raw, 0, NULL, 0, 0, NULL,
                                    &error);
   g_assert_error (error, CACHET_STORE_ERROR, CACHET_STORE_ERROR_UIDVALIDITY);
@@ -407,7 +384,7 @@ test_uidvalidity_mismatch (void)
 static void
 test_file_before_row (void)
 {
-  g_autoptr(CachetStore) store = open_store ("durable");
+  g_autoptr(CachetStore) store = store_test_open ("durable");
   g_autoptr(GBytes) raw = load_data_file ("plain-utf8.eml");
   g_autoptr(CachetMessageInfo) info = NULL;
   g_autoptr(GError) error = NULL;
@@ -418,7 +395,7 @@ test_file_before_row (void)
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   exec_sql (path, "CREATE TRIGGER crash BEFORE INSERT ON messages "
                   "BEGIN SELECT RAISE (ABORT, 'simulated crash'); END");
 
@@ -460,13 +437,13 @@ test_file_without_row_taken_again (void)
   for (guint restart = 0; restart < 2; restart++)
     {
       g_autofree char *name = g_strdup_printf ("taken-again-%u", restart);
-      g_autoptr(CachetStore) store = open_store (name);
+      g_autoptr(CachetStore) store = store_test_open (name);
       g_autoptr(CachetMessageInfo) info = NULL;
       g_autofree char *path = index_path (store);
       g_autofree char *cur = folder_cur_dir (store, "INBOX");
       g_autofree char *rows = NULL;
 
-      add_folder (store, "INBOX", UIDVALIDITY);
+      store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
       exec_sql (path, "CREATE TRIGGER crash BEFORE INSERT ON messages "
                       "BEGIN SELECT RAISE (ABORT, 'simulated crash'); END");
       info = cachet_store_add_message (store, "INBOX", UIDVALIDITY, 78, raw, 0, NULL, 0, 0, NULL, &error);
@@ -478,7 +455,7 @@ test_file_without_row_taken_again (void)
       if (restart == 1)
         {
           g_clear_object (&store);
-          store = open_store (name);
+          store = store_test_open (name);
         }
       info = cachet_store_add_message (store, "INBOX", UIDVALIDITY, 78, raw, 0, NULL, 0, 0, NULL, &error);
       g_assert_no_error (error);
@@ -496,7 +473,7 @@ test_file_without_row_taken_again (void)
 static void
 test_batch (void)
 {
-  g_autoptr(CachetStore) store = open_store ("batch");
+  g_autoptr(CachetStore) store = store_test_open ("batch");
   g_autoptr(GBytes) raw = load_data_file ("plain-utf8.eml");
   g_autoptr(CachetStoreBatch) batch = NULL;
   g_autoptr(GError) error = NULL;
@@ -505,7 +482,7 @@ test_batch (void)
   g_autofree char *rows = NULL;
   gboolean stored;
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   batch = cachet_store_batch_new (store, "INBOX", UIDVALIDITY, NULL, &error);
   g_assert_no_error (error);
   for (guint32 uid = 1; uid <= 3; uid++)
@@ -544,7 +521,7 @@ test_batch (void)
 static void
 test_batch_failed_delivery (void)
 {
-  g_autoptr(CachetStore) store = open_store ("batch-failed-delivery");
+  g_autoptr(CachetStore) store = store_test_open ("batch-failed-delivery");
   g_autoptr(GBytes) raw = load_data_file ("plain-utf8.eml");
   g_autoptr(CachetStoreBatch) batch = NULL;
   g_autoptr(GCancellable) cancelled = g_cancellable_new ();
@@ -554,7 +531,7 @@ test_batch_failed_delivery (void)
   g_autofree char *rows = NULL;
   gboolean stored;
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   batch = cachet_store_batch_new (store, "INBOX", UIDVALIDITY, NULL, &error);
   g_assert_no_error (error);
   for (guint32 uid = 1; uid <= 2; uid++)
@@ -590,7 +567,7 @@ test_batch_failed_delivery (void)
 static void
 test_flags (void)
 {
-  g_autoptr(CachetStore) store = open_store ("flags");
+  g_autoptr(CachetStore) store = store_test_open ("flags");
   g_autoptr(GBytes) raw = load_data_file ("plain-utf8.eml");
   g_autoptr(CachetMessageInfo) info = NULL;
   g_autoptr(CachetFolderInfo) folder = NULL;
@@ -606,7 +583,7 @@ test_flags (void)
                              .flags = CACHET_MESSAGE_FLAG_SEEN | CACHET_MESSAGE_FLAG_FLAGGED,
                              .keywords = keywords, .modseq = 0 };
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   info = cachet_store_add_message (store, "INBOX", UIDVALIDITY, 1, raw, 0, NULL, 0, 5, NULL,
                                    &error);
   g_assert_no_error (error);
@@ -648,14 +625,14 @@ test_flags (void)
 static void
 test_expunge (void)
 {
-  g_autoptr(CachetStore) store = open_store ("expunge");
+  g_autoptr(CachetStore) store = store_test_open ("expunge");
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(CachetFolderInfo) folder = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *cur = NULL;
   const CachetUidRange ranges[] = { { 2, 3 }, { 5, 5 }, { 200, 100 } };
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   for (guint uid = 1; uid <= 5; uid++)
     g_object_unref (add_file (store, "INBOX", uid, "alternative.eml", 1768000000 + uid));
 
@@ -702,7 +679,7 @@ find_lost_message (const char *lost_found,
 static void
 test_uidvalidity_change (void)
 {
-  g_autoptr(CachetStore) store = open_store ("uidvalidity");
+  g_autoptr(CachetStore) store = store_test_open ("uidvalidity");
   g_autoptr(CachetPendingAction) flag_action = NULL;
   g_autoptr(CachetPendingAction) append = NULL;
   g_autoptr(GPtrArray) actions = NULL;
@@ -715,7 +692,7 @@ test_uidvalidity_change (void)
   g_autofree char *cur = NULL;
   guint32 uid = 2;
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   for (guint i = 0; i < G_N_ELEMENTS (data_files); i++)
     g_object_unref (add_file (store, "INBOX", i + 1, data_files[i], 0));
 
@@ -797,7 +774,7 @@ assert_search (CachetStore *store,
 static void
 test_search (void)
 {
-  g_autoptr(CachetStore) store = open_store ("search");
+  g_autoptr(CachetStore) store = store_test_open ("search");
   g_autoptr(GString) long_query = g_string_new (NULL);
   const char *hostile[] = {
     "\"", "\"\"", "AND(", "NEAR(a b)", "OR", "NOT", "subject:foo", "*", "-", "'", "^résultat",
@@ -805,8 +782,8 @@ test_search (void)
     "résultat*\"*", "   ", "", "\xff\xfe invalide",
   };
 
-  add_folder (store, "INBOX", UIDVALIDITY);
-  add_folder (store, "Archives", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
+  store_test_add_folder (store, "Archives", NULL, UIDVALIDITY);
   for (guint i = 0; i < G_N_ELEMENTS (data_files); i++)
     g_object_unref (add_file (store, "INBOX", i + 1, data_files[i], 1768000000 + i));
   g_object_unref (add_file (store, "Archives", 1, "plain-utf8.eml", 1760000000));
@@ -844,12 +821,12 @@ test_search (void)
 static void
 test_list_pages (void)
 {
-  g_autoptr(CachetStore) store = open_store ("list");
+  g_autoptr(CachetStore) store = store_test_open ("list");
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GError) error = NULL;
   guint position = 0;
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   /* Arrival order is not UID order: the list follows arrival. */
   for (guint uid = 1; uid <= 30; uid++)
     {
@@ -881,7 +858,7 @@ test_list_pages (void)
 static void
 test_pending_actions (void)
 {
-  g_autoptr(CachetStore) store = open_store ("pending");
+  g_autoptr(CachetStore) store = store_test_open ("pending");
   g_autoptr(CachetPendingAction) flag = NULL;
   g_autoptr(CachetPendingAction) move = NULL;
   g_autoptr(CachetPendingAction) append = NULL;
@@ -897,9 +874,9 @@ test_pending_actions (void)
   gint64 ids[3];
   CachetPendingAction *action;
 
-  add_folder (store, "INBOX", UIDVALIDITY);
-  add_folder (store, "Sent", UIDVALIDITY);
-  add_folder (store, "Archives", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
+  store_test_add_folder (store, "Sent", NULL, UIDVALIDITY);
+  store_test_add_folder (store, "Archives", NULL, UIDVALIDITY);
 
   flag = cachet_pending_action_new (CACHET_PENDING_ACTION_ADD_FLAGS, "INBOX");
   move = cachet_pending_action_new (CACHET_PENDING_ACTION_MOVE, "INBOX");
@@ -1032,7 +1009,7 @@ fill_for_reindex (CachetStore *store)
   g_autoptr(GError) error = NULL;
 
   for (gsize i = 0; i < G_N_ELEMENTS (folders); i++)
-    add_folder (store, folders[i], UIDVALIDITY);
+    store_test_add_folder (store, folders[i], NULL, UIDVALIDITY);
   g_assert_true (cachet_store_upsert_folder (store, &sent, &error));
   for (guint i = 0; i < G_N_ELEMENTS (data_files); i++)
     g_object_unref (add_file (store, folders[i % G_N_ELEMENTS (folders)], i + 1, data_files[i],
@@ -1060,7 +1037,7 @@ remove_index (const char *path)
 static void
 test_reindex (void)
 {
-  g_autoptr(CachetStore) store = open_store ("reindex");
+  g_autoptr(CachetStore) store = store_test_open ("reindex");
   g_autoptr(CachetPendingAction) move = cachet_pending_action_new (CACHET_PENDING_ACTION_DELETE,
                                                                    "INBOX");
   g_autoptr(GPtrArray) actions = NULL;
@@ -1090,7 +1067,7 @@ test_reindex (void)
   /* Rebuilt from nothing but the Maildirs. */
   g_clear_object (&store);
   remove_index (path);
-  store = open_store ("reindex");
+  store = store_test_open ("reindex");
   cachet_store_reindex (store, NULL, &error);
   g_assert_no_error (error);
   rebuilt = snapshot (path);
@@ -1100,7 +1077,7 @@ test_reindex (void)
 static void
 test_reindex_cancelled (void)
 {
-  g_autoptr(CachetStore) store = open_store ("reindex-cancelled");
+  g_autoptr(CachetStore) store = store_test_open ("reindex-cancelled");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *path = index_path (store);
@@ -1160,7 +1137,7 @@ test_async (void)
   g_assert_no_error (error);
   g_clear_object (&wait.result);
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   cachet_store_add_message_async (store, "INBOX", UIDVALIDITY, 8, raw, CACHET_MESSAGE_FLAG_SEEN,
                                   NULL, 0, 0, NULL, on_done, &wait);
   info = cachet_store_add_message_finish (store, wait_for_result (&wait), &error);
@@ -1233,12 +1210,12 @@ add_many (gpointer data)
 static void
 test_threads (void)
 {
-  g_autoptr(CachetStore) store = open_store ("threads");
+  g_autoptr(CachetStore) store = store_test_open ("threads");
   g_autoptr(GError) error = NULL;
   AddJob jobs[4];
   GThread *threads[4];
 
-  add_folder (store, "INBOX", UIDVALIDITY);
+  store_test_add_folder (store, "INBOX", NULL, UIDVALIDITY);
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     {
       jobs[i] = (AddJob) { store, 1 + i * 100 };
