@@ -15,8 +15,10 @@
 /* Detached signing at Send (cachet_smime_protect_message()) signs the
  * bytes it sends: for messages whose encoding must change on the way (bare
  * LF, 8-bit text, lines over 998 characters, lines that begin with
- * "From "), OpenSSL verifies what comes out, as it does signed and then
- * encrypted, and what the reader sees is the text written. */
+ * "From ", text that looks like our boundaries), OpenSSL verifies what
+ * comes out, as it does signed and then encrypted, and what the reader
+ * sees is the text written. The signed message is built as bytes, not
+ * written by GMime: GMime must read it as exactly what it would write. */
 
 #define ATTACHMENT "JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSPj4Kc3RyZWFtCg=="
 
@@ -97,6 +99,25 @@ assert_openssl_verifies (const char *path)
   g_assert_nonnull (strstr (output, "Verification successful"));
 }
 
+/* @sent parsed, then written out again as the builder writes messages. */
+static GBytes *
+rewritten (GBytes *sent)
+{
+  g_autoptr(GMimeMessage) message = NULL;
+  g_autoptr(GMimeStream) stream = g_mime_stream_mem_new ();
+  GMimeFormatOptions *format = g_mime_format_options_new ();
+  g_autoptr(GError) error = NULL;
+  GByteArray *array;
+
+  message = cachet_mime_parse_message (sent, &error);
+  g_assert_no_error (error);
+  g_mime_format_options_set_newline_format (format, GMIME_NEWLINE_FORMAT_DOS);
+  g_assert_cmpint (g_mime_object_write_to_stream (GMIME_OBJECT (message), format, stream), >, 0);
+  g_mime_format_options_free (format);
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+  return g_bytes_new (array->data, array->len);
+}
+
 static CachetSecurityReport *
 verify (GBytes                 *sent,
         CachetCertificateStore *store)
@@ -147,6 +168,15 @@ test_shapes (void)
         /* The line end before a boundary is the boundary's. */
         "Ci-joint le compte rendu.\nFrom here on, see the PDF." },
       { "long-line", long_message, long_text },
+      /* Lines shaped as GMime's boundaries, and a part with one of them:
+       * the boundary drawn for the signature is none of them. */
+      { "boundary-like",
+        "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: b\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=\"=-AAAAAAAAAAAAAAAAAAAAAA==\"\r\n\r\n"
+        "--=-AAAAAAAAAAAAAAAAAAAAAA==\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
+        "--=-\r\n--=-BBBBBBBBBBBBBBBBBBBBBB==\r\n--=-BBBBBBBBBBBBBBBBBBBBBB==--\r\n"
+        "--=-AAAAAAAAAAAAAAAAAAAAAA==--\r\n",
+        "--=-\n--=-BBBBBBBBBBBBBBBBBBBBBB==\n--=-BBBBBBBBBBBBBBBBBBBBBB==--" },
   };
 
   if ((pki = smime_test_pki_get ()) == NULL)
@@ -168,6 +198,7 @@ test_shapes (void)
       const char * const to_alice[] = { "alice@example.org", NULL };
       g_autoptr(GBytes) plain = g_bytes_new_static (shapes[i].message, strlen (shapes[i].message));
       g_autoptr(GBytes) sent = NULL;
+      g_autoptr(GBytes) again = NULL;
       g_autoptr(GBytes) sealed = NULL;
       g_autoptr(CachetSecurityReport) report = NULL;
       g_autoptr(CachetSecurityReport) decrypted = NULL;
@@ -193,6 +224,9 @@ test_shapes (void)
           g_assert_false (bytes[j] == 'F' && (j == 0 || bytes[j - 1] == '\n') &&
                           g_str_has_prefix (bytes + j, "From "));
         }
+
+      again = rewritten (sent);
+      g_assert_true (g_bytes_equal (again, sent));
 
       path = write_sent (name, sent);
       assert_openssl_verifies (path);

@@ -107,36 +107,68 @@ canonical_bytes (GMimeObject *object)
   return g_byte_array_free_to_bytes (g_steal_pointer (&output));
 }
 
-/* @object as it is sent, signed or encrypted: with CRLF line ends, as SMTP
- * sends mail and as S/MIME signs and encrypts it (RFC 8551 §3.1.1), written
- * in one pass. With @armor_from, a line that begins with "From " begins
- * with "=46rom " instead, as GMime signs, since a mailbox on the way would
- * otherwise prefix it with ">" and break the signature: once encoded to 7
- * bits, only quoted-printable text can begin a line with "From " (GMime's
- * best encoding sees to it), and there "=46" decodes back to "F". */
+static GMimeFormatOptions *
+crlf_format (void)
+{
+  GMimeFormatOptions *format = g_mime_format_options_clone (g_mime_format_options_get_default ());
+
+  g_mime_format_options_set_newline_format (format, GMIME_NEWLINE_FORMAT_DOS);
+  return format;
+}
+
 static GBytes *
-write_crlf (GMimeObject *object,
-            gboolean     armor_from)
+write_crlf_through (GMimeObject *object,
+                    GMimeFilter *filter)
 {
   g_autoptr(GByteArray) output = g_byte_array_new ();
   g_autoptr(GMimeStream) memory = stream_into (output);
   g_autoptr(GMimeStream) filtered = NULL;
-  GMimeFormatOptions *format = g_mime_format_options_clone (g_mime_format_options_get_default ());
+  GMimeFormatOptions *format = crlf_format ();
   gssize written;
 
-  g_mime_format_options_set_newline_format (format, GMIME_NEWLINE_FORMAT_DOS);
-  if (armor_from)
+  if (filter != NULL)
     {
-      g_autoptr(GMimeFilter) from = g_mime_filter_from_new (GMIME_FILTER_FROM_MODE_ARMOR);
-
       filtered = g_mime_stream_filter_new (memory);
-      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), from);
+      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), filter);
     }
   written = g_mime_object_write_to_stream (object, format, filtered != NULL ? filtered : memory);
   g_mime_format_options_free (format);
   if (written < 0 || (filtered != NULL && g_mime_stream_flush (filtered) < 0))
     return NULL;
   return g_byte_array_free_to_bytes (g_steal_pointer (&output));
+}
+
+/* Whether a line begins with "From ", as GMime's From filter sees lines. */
+static gboolean
+has_from_line (GBytes *bytes)
+{
+  gsize size = 0;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  return (size >= 5 && memcmp (data, "From ", 5) == 0) || memmem (data, size, "\nFrom ", 6) != NULL;
+}
+
+/* @object as it is sent, signed or encrypted: with CRLF line ends, as SMTP
+ * sends mail and as S/MIME signs and encrypts it (RFC 8551 §3.1.1). With
+ * @armor_from, a line that begins with "From " begins with "=46rom "
+ * instead, as GMime signs, since a mailbox on the way would otherwise
+ * prefix it with ">" and break the signature: once encoded to 7 bits, only
+ * quoted-printable text can begin a line with "From " (GMime's best
+ * encoding sees to it), and there "=46" decodes back to "F". The From
+ * filter adds about half the cost of the write and changes nothing
+ * without such a line, so only a message that has one is written through
+ * it, again. */
+static GBytes *
+write_crlf (GMimeObject *object,
+            gboolean     armor_from)
+{
+  g_autoptr(GBytes) plain = write_crlf_through (object, NULL);
+  g_autoptr(GMimeFilter) from = NULL;
+
+  if (plain == NULL || !armor_from || !has_from_line (plain))
+    return g_steal_pointer (&plain);
+  from = g_mime_filter_from_new (GMIME_FILTER_FROM_MODE_ARMOR);
+  return write_crlf_through (object, from);
 }
 
 /* The content of a part, transfer encoding undone: decoded straight into
@@ -547,25 +579,67 @@ sign_opaque (CachetSmimeIdentity  *identity,
   return GMIME_OBJECT (g_steal_pointer (&part));
 }
 
-/* multipart/signed, built by hand rather than by
- * g_mime_multipart_signed_sign(), which writes the entity through several
- * filters, copies it and parses it back: here it is encoded and written
- * once, and the first part is parsed from the very bytes signed, so that
- * what is sent is what was signed. */
+static void
+append (GByteArray *output,
+        const char *text)
+{
+  g_byte_array_append (output, (const guint8 *) text, (guint) strlen (text));
+}
+
+static void
+append_bytes (GByteArray *output,
+              GBytes     *bytes)
+{
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+
+  g_byte_array_append (output, data, (guint) size);
+}
+
+/* @object written out, when @body is what GMime writes below its headers:
+ * GMime writes the headers, so that they are those it would write. */
+static GBytes *
+join_headers (GMimeObject *object,
+              GBytes      *body)
+{
+  GMimeFormatOptions *format = crlf_format ();
+  g_autofree char *headers = g_mime_object_get_headers (object, format);
+  GByteArray *output = g_byte_array_sized_new ((guint) (strlen (headers) + 2 + g_bytes_get_size (body)));
+
+  g_mime_format_options_free (format);
+  append (output, headers);
+  append (output, "\r\n");
+  append_bytes (output, body);
+  return g_byte_array_free_to_bytes (output);
+}
+
+/* multipart/signed, built as bytes around the very bytes signed rather
+ * than by g_mime_multipart_signed_sign() (which writes the entity through
+ * several filters, copies it and parses it back) or as GMime objects
+ * written out: the entity is encoded and written once, and never parsed
+ * back nor written again, so that what is sent is byte for byte what was
+ * signed. The bytes are those GMime writes for the same multipart
+ * (tests/smime check that its parse and write of a signed message change
+ * nothing). Returns the multipart/signed without its parts, whose headers
+ * go above @body. */
 static GMimeObject *
 sign_detached (CachetSmimeIdentity  *identity,
                GMimeObject          *entity,
+               GBytes              **body,
                GError              **error)
 {
   g_autoptr(GBytes) content = NULL;
   g_autoptr(GBytes) signature = NULL;
-  g_autoptr(GMimeStream) content_stream = NULL;
-  g_autoptr(GMimeParser) parser = NULL;
-  g_autoptr(GMimeObject) signed_part = NULL;
+  g_autoptr(GBytes) signature_bytes = NULL;
   g_autoptr(GMimeStream) signature_stream = NULL;
   g_autoptr(GMimeDataWrapper) wrapper = NULL;
   g_autoptr(GMimePart) signature_part = NULL;
   g_autoptr(GMimeMultipartSigned) multipart = NULL;
+  g_autofree char *delimiter = NULL;
+  GByteArray *output;
+  const guint8 *content_data;
+  gsize content_size = 0;
+  const char *boundary;
 
   g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
   if ((content = write_crlf (entity, TRUE)) == NULL)
@@ -577,16 +651,6 @@ sign_detached (CachetSmimeIdentity  *identity,
   if ((signature = cachet_signed_data_sign (identity, content, TRUE, error)) == NULL)
     return NULL;
 
-  /* Parsed from the very bytes signed, which the stream takes. */
-  content_stream = stream_from (g_steal_pointer (&content));
-  parser = g_mime_parser_new_with_stream (content_stream);
-  if ((signed_part = g_mime_parser_construct_part (parser, NULL)) == NULL)
-    {
-      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
-                           _("The message to sign could not be read."));
-      return NULL;
-    }
-
   signature_stream = stream_from (g_steal_pointer (&signature));
   wrapper = g_mime_data_wrapper_new_with_stream (signature_stream, GMIME_CONTENT_ENCODING_DEFAULT);
   signature_part = g_mime_part_new_with_type ("application", "pkcs7-signature");
@@ -594,16 +658,79 @@ sign_detached (CachetSmimeIdentity  *identity,
   g_mime_part_set_content_encoding (signature_part, GMIME_CONTENT_ENCODING_BASE64);
   /* RFC 8551 §3.4.3.2 */
   g_mime_part_set_filename (signature_part, "smime.p7s");
+  if ((signature_bytes = write_crlf (GMIME_OBJECT (signature_part), FALSE)) == NULL)
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
+                           _("The message to sign could not be read."));
+      return NULL;
+    }
 
   multipart = g_mime_multipart_signed_new ();
-  g_mime_multipart_add (GMIME_MULTIPART (multipart), signed_part);
-  g_mime_multipart_add (GMIME_MULTIPART (multipart), GMIME_OBJECT (signature_part));
   g_mime_object_set_content_type_parameter (GMIME_OBJECT (multipart), "protocol",
                                             "application/pkcs7-signature");
   g_mime_object_set_content_type_parameter (GMIME_OBJECT (multipart), "micalg", "sha-256");
-  g_mime_multipart_set_boundary (GMIME_MULTIPART (multipart), NULL);
+  /* GMime's boundary is 128 bits from /dev/urandom; one that the content
+   * held would end the first part early, so it is drawn again. */
+  content_data = g_bytes_get_data (content, &content_size);
+  do
+    {
+      g_mime_multipart_set_boundary (GMIME_MULTIPART (multipart), NULL);
+      boundary = g_mime_multipart_get_boundary (GMIME_MULTIPART (multipart));
+    }
+  while (memmem (content_data, content_size, boundary, strlen (boundary)) != NULL);
+
+  /* As GMime writes a multipart without prologue or epilogue. */
+  delimiter = g_strconcat ("--", boundary, NULL);
+  output = g_byte_array_sized_new ((guint) (content_size + g_bytes_get_size (signature_bytes) +
+                                            3 * strlen (delimiter) + 10));
+  append (output, delimiter);
+  append (output, "\r\n");
+  append_bytes (output, content);
+  append (output, "\r\n");
+  append (output, delimiter);
+  append (output, "\r\n");
+  append_bytes (output, signature_bytes);
+  append (output, "\r\n");
+  append (output, delimiter);
+  append (output, "--\r\n");
+  *body = g_byte_array_free_to_bytes (output);
 
   return GMIME_OBJECT (g_steal_pointer (&multipart));
+}
+
+/* The detached signature as a GMime object, parsed from the bytes built,
+ * so that its first part is the very bytes signed. */
+static GMimeObject *
+sign_detached_entity (CachetSmimeIdentity  *identity,
+                      GMimeObject          *entity,
+                      GError              **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GMimeObject) multipart = sign_detached (identity, entity, &body, error);
+  g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GMimeParser) parser = NULL;
+  GMimeObject *signed_entity;
+
+  if (multipart == NULL)
+    return NULL;
+  stream = stream_from (join_headers (multipart, body));
+  parser = g_mime_parser_new_with_stream (stream);
+  if ((signed_entity = g_mime_parser_construct_part (parser, NULL)) == NULL)
+    g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
+                         _("The message to sign could not be read."));
+  return signed_entity;
+}
+
+static GMimeObject *
+body_to_sign (GMimeMessage  *message,
+              GError       **error)
+{
+  GMimeObject *entity = g_mime_message_get_mime_part (message);
+
+  if (entity == NULL)
+    g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
+                         _("The message has no body to sign."));
+  return entity;
 }
 
 /**
@@ -628,15 +755,11 @@ cachet_smime_sign_message (GMimeMessage         *message,
   g_return_val_if_fail (GMIME_IS_MESSAGE (message), FALSE);
   g_return_val_if_fail (CACHET_IS_SMIME_IDENTITY (identity), FALSE);
 
-  if ((entity = g_mime_message_get_mime_part (message)) == NULL)
-    {
-      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
-                           _("The message has no body to sign."));
-      return FALSE;
-    }
+  if ((entity = body_to_sign (message, error)) == NULL)
+    return FALSE;
 
   signed_entity = mode == CACHET_SMIME_SIGN_OPAQUE ? sign_opaque (identity, entity, error)
-                                                   : sign_detached (identity, entity, error);
+                                                   : sign_detached_entity (identity, entity, error);
   if (signed_entity == NULL)
     return FALSE;
 
@@ -973,7 +1096,6 @@ cachet_smime_encrypt_message (GMimeMessage               *message,
                               CachetEnvelopeRecipientId   recipient_id,
                               GError                    **error)
 {
-  g_autoptr(GMimeObject) original = NULL;
   g_autoptr(GPtrArray) certificates = NULL;
   g_autoptr(GBytes) content = NULL;
   g_autoptr(GBytes) envelope = NULL;
@@ -992,23 +1114,32 @@ cachet_smime_encrypt_message (GMimeMessage               *message,
                            _("The message has no body to encrypt."));
       return FALSE;
     }
-  original = g_object_ref (entity);
-  if (sign && !cachet_smime_sign_message (message, identity, CACHET_SMIME_SIGN_DETACHED, error))
-    return FALSE;
-
-  entity = g_mime_message_get_mime_part (message);
-  g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
-  certificates = cachet_smime_envelope_recipients (identity, recipients);
-  if ((content = write_crlf (entity, FALSE)) == NULL ||
-      (envelope = cachet_enveloped_data_encrypt (content, certificates, cipher, recipient_id,
-                                                 error)) == NULL)
+  /* Signed, the entity encrypted is the multipart/signed as built, never
+   * parsed nor written again. */
+  if (sign)
     {
-      if (content == NULL)
-        g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_ENCRYPT_FAILED,
-                             _("The message to encrypt could not be read."));
-      g_mime_message_set_mime_part (message, original);
-      return FALSE;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GMimeObject) multipart = sign_detached (identity, entity, &body, error);
+
+      if (multipart == NULL)
+        return FALSE;
+      content = join_headers (multipart, body);
     }
+  else
+    {
+      g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
+      if ((content = write_crlf (entity, FALSE)) == NULL)
+        {
+          g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_ENCRYPT_FAILED,
+                               _("The message to encrypt could not be read."));
+          return FALSE;
+        }
+    }
+
+  certificates = cachet_smime_envelope_recipients (identity, recipients);
+  if ((envelope = cachet_enveloped_data_encrypt (content, certificates, cipher, recipient_id,
+                                                 error)) == NULL)
+    return FALSE;
 
   stream = stream_from (g_steal_pointer (&envelope));
   wrapper = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
@@ -1047,6 +1178,9 @@ cachet_smime_protect_message (GBytes                  *message,
 {
   g_autoptr(GMimeMessage) parsed = NULL;
   g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GMimeObject) multipart = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GMimeObject *entity;
   GBytes *protected;
 
   g_return_val_if_fail (message != NULL, NULL);
@@ -1058,17 +1192,23 @@ cachet_smime_protect_message (GBytes                  *message,
   if (parsed == NULL)
     return NULL;
 
-  if (encrypt)
+  if (!encrypt)
     {
-      /* Bcc recipients are among them: a Bcc recipient who could not
-       * decrypt would receive nothing readable. */
-      certificates = cachet_smime_find_recipients (store, recipients, error);
-      if (certificates == NULL ||
-          !cachet_smime_encrypt_message (parsed, identity, certificates, sign, CACHET_ENVELOPE_CIPHER_AES_256_CBC,
-                                         CACHET_ENVELOPE_RECIPIENT_ISSUER_SERIAL, error))
+      /* The message's headers above the signed body as built: nothing of
+       * it is parsed or written again. */
+      if ((entity = body_to_sign (parsed, error)) == NULL ||
+          (multipart = sign_detached (identity, entity, &body, error)) == NULL)
         return NULL;
+      g_mime_message_set_mime_part (parsed, multipart);
+      return join_headers (GMIME_OBJECT (parsed), body);
     }
-  else if (!cachet_smime_sign_message (parsed, identity, CACHET_SMIME_SIGN_DETACHED, error))
+
+  /* Bcc recipients are among them: a Bcc recipient who could not decrypt
+   * would receive nothing readable. */
+  certificates = cachet_smime_find_recipients (store, recipients, error);
+  if (certificates == NULL ||
+      !cachet_smime_encrypt_message (parsed, identity, certificates, sign, CACHET_ENVELOPE_CIPHER_AES_256_CBC,
+                                     CACHET_ENVELOPE_RECIPIENT_ISSUER_SERIAL, error))
     return NULL;
 
   /* Written as the builder writes messages. */
