@@ -487,8 +487,9 @@ lab_filer_opened_cb (GObject      *source,
     }
   else
     {
-      /* Confirming a patient files: the layout chosen in Preferences applies. */
-      cachet_lab_filer_set_layout (filer, cachet_lab_settings_get_layout (CACHET_APPLICATION (app)->settings));
+      /* Confirming a patient files: the layout chosen in Preferences applies,
+       * even when changed while the window is open. */
+      cachet_lab_settings_follow_layout (CACHET_APPLICATION (app)->settings, filer);
       results = GTK_WINDOW (cachet_results_window_new (filer));
       gtk_window_set_transient_for (results, parent);
       gtk_window_set_destroy_with_parent (results, TRUE);

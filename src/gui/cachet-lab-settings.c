@@ -33,6 +33,41 @@ cachet_lab_settings_get_layout (GSettings *settings)
   return layout;
 }
 
+static void
+layout_changed_cb (GSettings      *settings,
+                   const char     *key,
+                   CachetLabFiler *filer)
+{
+  cachet_lab_filer_set_layout (filer, cachet_lab_settings_get_layout (settings));
+}
+
+/**
+ * cachet_lab_settings_follow_layout:
+ * @settings: the application's settings
+ * @filer: a filer that stays open, such as the Results window's
+ *
+ * Gives @filer the layout the user chose in Preferences, now and each time
+ * it changes, for as long as @filer lives: a patient confirmed later is
+ * filed as Preferences say at that moment.
+ */
+void
+cachet_lab_settings_follow_layout (GSettings      *settings,
+                                   CachetLabFiler *filer)
+{
+  static const char * const keys[] = { "lab-archive-by-year", "lab-html-beside-pdf", "lab-inbox-by-day" };
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (CACHET_IS_LAB_FILER (filer));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *signal = g_strconcat ("changed::", keys[i], NULL);
+
+      g_signal_connect_object (settings, signal, G_CALLBACK (layout_changed_cb), filer, 0);
+    }
+  cachet_lab_filer_set_layout (filer, cachet_lab_settings_get_layout (settings));
+}
+
 /**
  * cachet_lab_settings_new_mail_import:
  * @settings: the application's settings

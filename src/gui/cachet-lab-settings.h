@@ -13,8 +13,10 @@
 
 G_BEGIN_DECLS
 
-CachetLabLayout      cachet_lab_settings_get_layout      (GSettings   *settings);
-CachetLabMailImport *cachet_lab_settings_new_mail_import (GSettings   *settings,
-                                                          CachetStore *store);
+CachetLabLayout      cachet_lab_settings_get_layout      (GSettings      *settings);
+void                 cachet_lab_settings_follow_layout   (GSettings      *settings,
+                                                          CachetLabFiler *filer);
+CachetLabMailImport *cachet_lab_settings_new_mail_import (GSettings      *settings,
+                                                          CachetStore    *store);
 
 G_END_DECLS

@@ -131,6 +131,9 @@ test_layout (void)
   g_autoptr(CachetAccountList) accounts = cachet_account_list_new_default ();
   g_autoptr(CachetTestCredentials) credentials = cachet_test_credentials_new ();
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *journal = g_build_filename (g_get_user_data_dir (), "layout-journal.sqlite", NULL);
+  g_autofree char *archive = g_build_filename (g_get_user_data_dir (), "layout-archive", NULL);
+  g_autoptr(CachetLabFiler) filer = NULL;
   g_autoptr(GError) error = NULL;
   CachetPreferencesWindow *preferences;
   GtkWidget *by_year;
@@ -139,6 +142,10 @@ test_layout (void)
 
   g_assert_true (cachet_account_list_load (accounts, &error));
   g_assert_no_error (error);
+  /* As the Results window's filer: it follows Preferences while open. */
+  filer = cachet_lab_filer_new (journal, archive, NULL, &error);
+  g_assert_no_error (error);
+  cachet_lab_settings_follow_layout (settings, filer);
   preferences = cachet_preferences_window_new (accounts, CACHET_CREDENTIALS_PROVIDER (credentials));
   gtk_window_present (GTK_WINDOW (preferences));
   by_year = find_row_switch (GTK_WIDGET (preferences), "One Folder per Year");
@@ -153,6 +160,7 @@ test_layout (void)
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (html)));
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (by_day)));
   g_assert_cmpint (cachet_lab_settings_get_layout (settings), ==, CACHET_LAB_LAYOUT_DEFAULT);
+  g_assert_cmpint (cachet_lab_filer_get_layout (filer), ==, CACHET_LAB_LAYOUT_DEFAULT);
 
   gtk_switch_set_active (GTK_SWITCH (by_year), TRUE);
   gtk_switch_set_active (GTK_SWITCH (html), FALSE);
@@ -162,11 +170,14 @@ test_layout (void)
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (by_day)));
   g_assert_cmpint (cachet_lab_settings_get_layout (settings), ==,
                    CACHET_LAB_LAYOUT_BY_YEAR | CACHET_LAB_LAYOUT_HTML_ONLY_WITHOUT_PDF | CACHET_LAB_LAYOUT_INBOX_BY_DAY);
+  g_assert_cmpint (cachet_lab_filer_get_layout (filer), ==,
+                   CACHET_LAB_LAYOUT_BY_YEAR | CACHET_LAB_LAYOUT_HTML_ONLY_WITHOUT_PDF | CACHET_LAB_LAYOUT_INBOX_BY_DAY);
 
   gtk_window_destroy (GTK_WINDOW (preferences));
   g_settings_reset (settings, "lab-archive-by-year");
   g_settings_reset (settings, "lab-html-beside-pdf");
   g_settings_reset (settings, "lab-inbox-by-day");
+  g_assert_cmpint (cachet_lab_filer_get_layout (filer), ==, CACHET_LAB_LAYOUT_DEFAULT);
 }
 
 static GtkWidget *
