@@ -24,28 +24,11 @@
 #define UNSIGNED_UID 2
 #define FAKE_BANNER_UID 3
 
-static CachetCertificate *
-load_certificate (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *pem = NULL;
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GPtrArray) certificates = NULL;
-  gsize size;
-
-  g_file_get_contents (path, &pem, &size, &error);
-  g_assert_no_error (error);
-  data = g_bytes_new (pem, size);
-  certificates = cachet_certificates_from_data (data, &error);
-  g_assert_no_error (error);
-  return g_object_ref (g_ptr_array_index (certificates, 0));
-}
-
 /* alice@example.org's certificate, issued by the test PKI. */
 static CachetCertificate *
 load_alice (const SmimeTestPki *pki)
 {
-  return load_certificate (pki->alice_cert);
+  return smime_test_load_certificate (pki->alice_cert);
 }
 
 /* Whether @widget carries @style_class (%NULL: none) and no other verdict
@@ -179,7 +162,7 @@ test_banner_sanitizes_name (void)
   smime_test_run ("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
                   "-days", "30", "-utf8", "-subj", "/CN=Alice\xe2\x80\xae     Martin",
                   "-addext", "subjectAltName=email:alice@example.org", NULL);
-  spaced = load_certificate (cert);
+  spaced = smime_test_load_certificate (cert);
 
   cachet_security_report_set_signed (report, TRUE);
   cachet_security_report_set_signer (report, spaced);
@@ -358,7 +341,7 @@ static char *
 chain_row (const char *path,
            const char *role)
 {
-  g_autoptr(CachetCertificate) certificate = load_certificate (path);
+  g_autoptr(CachetCertificate) certificate = smime_test_load_certificate (path);
   g_autoptr(GDateTime) not_before = g_date_time_to_local (cachet_certificate_get_not_before (certificate));
   g_autoptr(GDateTime) not_after = g_date_time_to_local (cachet_certificate_get_not_after (certificate));
   g_autofree char *from = g_date_time_format (not_before, "%x");

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cachet-certificate-store.h"
 #include "cachet-test-server.h"
 #include "smime-test-pki.h"
 
@@ -283,4 +284,22 @@ smime_test_samples_dir (void)
   if (dir != NULL)
     return g_strdup (dir);
   return g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "samples", NULL);
+}
+
+/* The first certificate of a PEM file. */
+CachetCertificate *
+smime_test_load_certificate (const char *path)
+{
+  g_autofree char *pem = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  g_file_get_contents (path, &pem, &length, &error);
+  g_assert_no_error (error);
+  bytes = g_bytes_new_take (g_steal_pointer (&pem), length);
+  certificates = cachet_certificates_from_data (bytes, &error);
+  g_assert_no_error (error);
+  return g_object_ref (g_ptr_array_index (certificates, 0));
 }

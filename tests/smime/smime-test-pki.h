@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "cachet-certificate.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -51,6 +53,7 @@ char               *smime_test_run_output     (const char * const  *argv,
                                                const char          *input,
                                                gboolean            *success);
 char               *smime_test_samples_dir    (void);
+CachetCertificate  *smime_test_load_certificate (const char       *path);
 void                smime_test_make_gnupg_home (const char         *key,
                                                const char          *cert,
                                                const char          *chain,

@@ -775,14 +775,10 @@ test_gpgsm (void)
   g_assert_nonnull (strstr (decrypted, "sultats sont normaux."));
 }
 
-/* The shared samples sit beside the project: ../shared/samples. */
 static char *
 samples_path (const char *relative)
 {
-  const char *dir = g_getenv ("CACHET_SAMPLES");
-  g_autofree char *root = dir != NULL ? g_strdup (dir)
-                                      : g_test_build_filename (G_TEST_DIST, "..", "..", "shared",
-                                                               "samples", NULL);
+  g_autofree char *root = smime_test_samples_dir ();
 
   return g_build_filename (root, relative, NULL);
 }

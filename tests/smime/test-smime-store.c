@@ -80,23 +80,6 @@ verdict (CachetCertificateStore *store,
   return cachet_security_report_get_verdict (report);
 }
 
-static CachetCertificate *
-load_certificate (const char *path)
-{
-  g_autofree char *pem = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GPtrArray) certificates = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length;
-
-  g_file_get_contents (path, &pem, &length, &error);
-  g_assert_no_error (error);
-  bytes = g_bytes_new_take (g_steal_pointer (&pem), length);
-  certificates = cachet_certificates_from_data (bytes, &error);
-  g_assert_no_error (error);
-  return g_object_ref (g_ptr_array_index (certificates, 0));
-}
-
 static void
 copy_by_hand (const char *from,
               const char *directory,
@@ -152,7 +135,7 @@ test_anchors (void)
   anchors_dir = g_build_filename (directory, "anchors", NULL);
   store = new_store (directory);
   other = new_store (directory);
-  ca = load_certificate (pki->ca);
+  ca = smime_test_load_certificate (pki->ca);
   raw = signed_by_alice (store);
 
   g_assert_cmpint (verdict (store, raw), ==, CACHET_SECURITY_VERDICT_UNTRUSTED);
@@ -227,7 +210,7 @@ test_index (void)
   correspondents_dir = g_build_filename (directory, "correspondents", NULL);
   store = new_store (directory);
   other = new_store (directory);
-  alice = load_certificate (pki->alice_cert);
+  alice = smime_test_load_certificate (pki->alice_cert);
 
   g_assert_cmpuint (count_for (store, "alice@example.org"), ==, 0);
   recipients = cachet_smime_find_recipients (store, to_alice, &error);

@@ -406,23 +406,6 @@ test_ours_verifies_openssl (void)
   g_assert_true (cachet_security_report_has_reason (tampered_report, CACHET_SECURITY_REASON_BAD_SIGNATURE));
 }
 
-static CachetCertificate *
-load_certificate (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *pem = NULL;
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GPtrArray) certificates = NULL;
-  gsize size;
-
-  g_file_get_contents (path, &pem, &size, &error);
-  g_assert_no_error (error);
-  data = g_bytes_new (pem, size);
-  certificates = cachet_certificates_from_data (data, &error);
-  g_assert_no_error (error);
-  return g_object_ref (g_ptr_array_index (certificates, 0));
-}
-
 /* The report's chain is the certificates of the files named after
  * @anchored, in order, and ends at an anchor if @anchored. */
 static G_GNUC_NULL_TERMINATED void
@@ -437,7 +420,7 @@ assert_chain (CachetSecurityReport *report,
   va_start (args, anchored);
   for (const char *path = va_arg (args, const char *); path != NULL; path = va_arg (args, const char *))
     {
-      g_autoptr(CachetCertificate) expected = load_certificate (path);
+      g_autoptr(CachetCertificate) expected = smime_test_load_certificate (path);
       g_autoptr(CachetCertificate) found = g_list_model_get_item (chain, n_paths++);
 
       g_assert_nonnull (found);
@@ -523,8 +506,8 @@ test_store_remove (void)
   g_assert_no_error (error);
   imported_server = cachet_certificate_store_import_file (store, pki->server_cert, &error);
   g_assert_no_error (error);
-  alice = load_certificate (pki->alice_cert);
-  ca = load_certificate (pki->ca);
+  alice = smime_test_load_certificate (pki->alice_cert);
+  ca = smime_test_load_certificate (pki->ca);
 
   g_assert_false (cachet_certificate_store_remove_certificate (store, cachet_certificate_get_fingerprint (ca),
                                                                &error));
@@ -801,7 +784,7 @@ assert_cli_chain (const char *path,
   va_start (args, anchored);
   for (const char *file = va_arg (args, const char *); file != NULL; file = va_arg (args, const char *))
     {
-      g_autoptr(CachetCertificate) expected = load_certificate (file);
+      g_autoptr(CachetCertificate) expected = smime_test_load_certificate (file);
       JsonObject *link;
 
       g_assert_cmpuint (n_paths, <, json_array_get_length (chain));
@@ -893,7 +876,7 @@ test_cli (void)
 
   /* A correspondent's certificate goes by the file it came from or by its
    * fingerprint, and never reaches outside the correspondents. */
-  server = load_certificate (pki->server_cert);
+  server = smime_test_load_certificate (pki->server_cert);
   remove_file = cachet_test_run_cli ("cert", "remove", pki->server_cert, NULL);
   g_assert_cmpint (remove_file->exit_status, ==, 0);
   g_assert_true (g_str_has_prefix (remove_file->out, cachet_certificate_get_fingerprint (server)));
@@ -905,7 +888,7 @@ test_cli (void)
   remove_outside = cachet_test_run_cli ("cert", "remove", outside, NULL);
   g_assert_cmpint (remove_outside->exit_status, ==, 1);
   g_assert_cmpuint (cli_count ("anchors"), ==, 1);
-  alice = load_certificate (pki->alice_cert);
+  alice = smime_test_load_certificate (pki->alice_cert);
   remove_fingerprint = cachet_test_run_cli ("cert", "remove", cachet_certificate_get_fingerprint (alice), NULL);
   g_assert_cmpint (remove_fingerprint->exit_status, ==, 0);
   g_assert_cmpuint (cli_count ("correspondents"), ==, 0);
@@ -932,24 +915,13 @@ typedef struct
 
 #define NO_REASON ((CachetSecurityReason) -1)
 
-/* The shared samples sit beside the project: ../shared/samples. */
-static char *
-samples_dir (void)
-{
-  const char *dir = g_getenv ("CACHET_SAMPLES");
-
-  if (dir != NULL)
-    return g_strdup (dir);
-  return g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "samples", NULL);
-}
-
 static void
 check_expectations (const char             *base,
                     const Expectation      *expectations,
                     gsize                   n_expectations,
                     CachetCertificateStore *store)
 {
-  g_autofree char *samples = samples_dir ();
+  g_autofree char *samples = smime_test_samples_dir ();
   g_autofree char *root = g_build_filename (samples, base, NULL);
 
   if (!g_file_test (root, G_FILE_TEST_IS_DIR))
@@ -1030,7 +1002,7 @@ test_thunderbird_vectors (void)
     "alice.html.sig.SHA256.opaque.eml",
     "alice.future.dsig.SHA256.multipart.eml",
   };
-  g_autofree char *samples = samples_dir ();
+  g_autofree char *samples = smime_test_samples_dir ();
   g_autofree char *root = g_build_filename (samples, "security/05-cms-vectors/thunderbird-smime", NULL);
   g_autofree char *ca = g_build_filename (root, "TestCA.pem", NULL);
   g_autofree char *directory = g_dir_make_tmp ("store-XXXXXX", NULL);
@@ -1149,7 +1121,7 @@ test_cms_vectors (void)
     { "openssl/80-test_cms_data/pkcs7-md4-encrypted.pem", NULL, CACHET_SECURITY_VERDICT_UNREADABLE, CACHET_SECURITY_REASON_UNREADABLE },
   };
   static const char * const anchors[] = { "rfc4134/CarlRSASelf.cer", "rfc4134/CarlDSSSelf.cer" };
-  g_autofree char *samples = samples_dir ();
+  g_autofree char *samples = smime_test_samples_dir ();
   g_autofree char *root = g_build_filename (samples, "security", "05-cms-vectors", NULL);
   g_autofree char *directory = g_dir_make_tmp ("store-XXXXXX", NULL);
   g_autoptr(CachetCertificateStore) store = cachet_certificate_store_new (directory);
@@ -1188,7 +1160,7 @@ test_cms_vectors (void)
 static void
 test_openssl_mails (void)
 {
-  g_autofree char *samples = samples_dir ();
+  g_autofree char *samples = smime_test_samples_dir ();
   g_autofree char *root = g_build_filename (samples, "security", "05-cms-vectors", "openssl", NULL);
   g_autofree char *anchor = g_build_filename (root, "certs", "pkitsta.pem", NULL);
   g_autofree char *pkits = g_build_filename (root, "smime-eml", "SignedInvalidMappingFromanyPolicyTest7.eml", NULL);
