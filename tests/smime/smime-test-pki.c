@@ -304,3 +304,64 @@ smime_test_load_certificate (const char *path)
   g_assert_no_error (error);
   return g_object_ref (g_ptr_array_index (certificates, 0));
 }
+
+/* @name in the folder of this run's certificates. */
+char *
+smime_test_path (const char *name)
+{
+  return g_build_filename (smime_test_pki_get ()->dir, name, NULL);
+}
+
+void
+smime_test_write_bytes (const char *path,
+                        GBytes     *bytes)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                       &error);
+  g_assert_no_error (error);
+}
+
+/* An empty certificate store of its own, without the system's anchors,
+ * trusting the test root CA if @trust_ca. */
+CachetCertificateStore *
+smime_test_new_store (gboolean trust_ca)
+{
+  g_autofree char *directory = g_dir_make_tmp ("store-XXXXXX", NULL);
+  CachetCertificateStore *store = cachet_certificate_store_new (directory);
+
+  cachet_certificate_store_set_use_system_anchors (store, FALSE);
+  if (trust_ca)
+    {
+      g_autoptr(GPtrArray) anchors = NULL;
+      g_autoptr(GError) error = NULL;
+
+      anchors = cachet_certificate_store_trust_file (store, smime_test_pki_get ()->ca, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (anchors->len, ==, 1);
+    }
+  return store;
+}
+
+/* Points GNUPGHOME at @name in the test's home; call before any thread
+ * exists. Returns: (transfer full): the folder */
+char *
+smime_test_use_gnupg_home (const char *name)
+{
+  char *home = g_build_filename (g_get_home_dir (), name, NULL);
+
+  g_setenv ("GNUPGHOME", home, TRUE);
+  return home;
+}
+
+/* gpgsm starts an agent for its home: it goes with the test. */
+void
+smime_test_stop_gnupg_agent (const char *home)
+{
+  const char *kill_argv[] = { "gpgconf", "--kill", "gpg-agent", NULL };
+  gboolean killed;
+
+  if (g_file_test (home, G_FILE_TEST_IS_DIR))
+    g_free (smime_test_run_output (kill_argv, NULL, &killed));
+}

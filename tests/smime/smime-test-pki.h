@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "cachet-certificate.h"
+#include "cachet-certificate-store.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +54,12 @@ char               *smime_test_run_output     (const char * const  *argv,
                                                gboolean            *success);
 char               *smime_test_samples_dir    (void);
 CachetCertificate  *smime_test_load_certificate (const char       *path);
+char               *smime_test_path           (const char          *name);
+void                smime_test_write_bytes    (const char          *path,
+                                               GBytes              *bytes);
+CachetCertificateStore *smime_test_new_store  (gboolean             trust_ca);
+char               *smime_test_use_gnupg_home (const char          *name);
+void                smime_test_stop_gnupg_agent (const char        *home);
 void                smime_test_make_gnupg_home (const char         *key,
                                                const char          *cert,
                                                const char          *chain,

@@ -28,12 +28,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDecryptResult, g_object_unref)
 
 static const SmimeTestPki *pki;
 
-static char *
-pki_path (const char *name)
-{
-  return g_build_filename (pki->dir, name, NULL);
-}
-
 /* Bob, a second correspondent issued by the test intermediate CA, and an
  * unprotected PKCS #12 file for Alice and for Bob. */
 static gboolean
@@ -87,7 +81,7 @@ alice (void)
 static CachetSmimeIdentity *
 bob (void)
 {
-  g_autofree char *path = pki_path ("bob-open.p12");
+  g_autofree char *path = smime_test_path ("bob-open.p12");
 
   return load_identity (path, "");
 }
@@ -119,17 +113,6 @@ read_bytes (const char *path)
   g_file_get_contents (path, &contents, &size, &error);
   g_assert_no_error (error);
   return g_bytes_new_take (contents, size);
-}
-
-static void
-write_bytes (const char *path,
-             GBytes     *bytes)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
-                       &error);
-  g_assert_no_error (error);
 }
 
 static GMimeMessage *
@@ -196,23 +179,6 @@ entity_text (GMimeObject *entity)
   return g_strndup ((const char *) array->data, array->len);
 }
 
-static CachetCertificateStore *
-new_store (gboolean trust_ca)
-{
-  g_autofree char *directory = g_dir_make_tmp ("envelope-store-XXXXXX", NULL);
-  CachetCertificateStore *store = cachet_certificate_store_new (directory);
-
-  cachet_certificate_store_set_use_system_anchors (store, FALSE);
-  if (trust_ca)
-    {
-      g_autoptr(GError) error = NULL;
-      G_GNUC_UNUSED g_autoptr(GPtrArray) anchors = cachet_certificate_store_trust_file (store, pki->ca, &error);
-
-      g_assert_no_error (error);
-    }
-  return store;
-}
-
 /* Encrypted by us for Alice (the sender) and Bob, in every mode; each
  * decrypts, a third key does not. */
 static void
@@ -235,12 +201,12 @@ test_roundtrip (void)
     {
       g_autoptr(CachetSmimeIdentity) sender = alice ();
       g_autoptr(CachetSmimeIdentity) receiver = bob ();
-      g_autofree char *bob_path = pki_path ("bob.pem");
+      g_autofree char *bob_path = smime_test_path ("bob.pem");
       g_autoptr(CachetCertificate) bob_certificate = read_certificate (bob_path);
       g_autoptr(GPtrArray) recipients = g_ptr_array_new ();
       g_autoptr(GMimeMessage) message = new_message ();
       g_autoptr(GMimeMessage) received = NULL;
-      g_autoptr(CachetCertificateStore) store = new_store (TRUE);
+      g_autoptr(CachetCertificateStore) store = smime_test_new_store (TRUE);
       g_autoptr(GError) error = NULL;
       GMimeObject *root;
 
@@ -286,7 +252,7 @@ test_envelope_recipients (void)
   if (!make_pki ())
     return;
   sender = alice ();
-  bob_path = pki_path ("bob.pem");
+  bob_path = smime_test_path ("bob.pem");
   bob_certificate = read_certificate (bob_path);
   g_ptr_array_add (others, bob_certificate);
   g_ptr_array_add (others, cachet_smime_identity_get_certificate (sender));
@@ -318,11 +284,11 @@ test_sign_then_encrypt (void)
     return;
   sender = alice ();
   receiver = bob ();
-  bob_path = pki_path ("bob.pem");
+  bob_path = smime_test_path ("bob.pem");
   bob_certificate = read_certificate (bob_path);
   g_ptr_array_add (recipients, bob_certificate);
   message = new_message ();
-  store = new_store (TRUE);
+  store = smime_test_new_store (TRUE);
 
   g_assert_true (cachet_smime_encrypt_message (message, sender, recipients, TRUE,
                                                CACHET_ENVELOPE_CIPHER_AES_256_CBC,
@@ -360,11 +326,11 @@ test_async (void)
     return;
   sender = alice ();
   receiver = bob ();
-  bob_path = pki_path ("bob.pem");
+  bob_path = smime_test_path ("bob.pem");
   bob_certificate = read_certificate (bob_path);
   g_ptr_array_add (recipients, bob_certificate);
   message = new_message ();
-  store = new_store (TRUE);
+  store = smime_test_new_store (TRUE);
   g_assert_true (cachet_smime_encrypt_message (message, sender, recipients, TRUE,
                                                CACHET_ENVELOPE_CIPHER_AES_256_CBC,
                                                CACHET_ENVELOPE_RECIPIENT_ISSUER_SERIAL, &error));
@@ -402,13 +368,13 @@ test_not_for_us (void)
 
   if (!make_pki ())
     return;
-  server_p12 = pki_path ("server-open.p12");
+  server_p12 = smime_test_path ("server-open.p12");
   smime_test_run ("openssl", "pkcs12", "-export", "-inkey", pki->server_key, "-in", pki->server_cert,
                   "-out", server_p12, "-passout", "pass:", NULL);
 
   for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      g_autofree char *bob_path = pki_path ("bob.pem");
+      g_autofree char *bob_path = smime_test_path ("bob.pem");
       g_autoptr(CachetCertificate) bob_certificate = read_certificate (bob_path);
       g_autoptr(GPtrArray) recipients = g_ptr_array_new ();
       g_autoptr(CachetSmimeIdentity) sender = alice ();
@@ -548,10 +514,10 @@ test_openssl_decrypts_ours (void)
 
   if (!make_pki ())
     return;
-  plain = pki_path ("envelope-plain.eml");
-  bob_cert = pki_path ("bob.pem");
-  bob_key = pki_path ("bob.key");
-  alice_open = pki_path ("alice-open.p12");
+  plain = smime_test_path ("envelope-plain.eml");
+  bob_cert = smime_test_path ("bob.pem");
+  bob_key = smime_test_path ("bob.key");
+  alice_open = smime_test_path ("alice-open.p12");
   {
     g_autoptr(GMimeMessage) message = new_message ();
     g_autofree char *text = g_mime_object_to_string (GMIME_OBJECT (message), NULL);
@@ -563,7 +529,7 @@ test_openssl_decrypts_ours (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (options); i++)
     {
-      g_autofree char *out = pki_path ("envelope-ours.eml");
+      g_autofree char *out = smime_test_path ("envelope-ours.eml");
       g_autoptr(CachetCliResult) encrypt = NULL;
       g_autofree char *by_bob = NULL;
       g_autofree char *by_alice = NULL;
@@ -580,7 +546,7 @@ test_openssl_decrypts_ours (void)
 
   /* Nobody's certificate is known for this address. */
   {
-    g_autofree char *out = pki_path ("envelope-nobody.eml");
+    g_autofree char *out = smime_test_path ("envelope-nobody.eml");
     g_autoptr(CachetCliResult) unknown = cachet_test_run_cli ("smime", "encrypt", "--in", plain,
                                                               "--out", out, "--to", "carol@example.org",
                                                               "--identity", alice_open, NULL);
@@ -611,9 +577,9 @@ test_ours_decrypts_openssl (void)
 
   if (!make_pki ())
     return;
-  plain = pki_path ("envelope-plain.eml");
-  bob_cert = pki_path ("bob.pem");
-  bob_open = pki_path ("bob-open.p12");
+  plain = smime_test_path ("envelope-plain.eml");
+  bob_cert = smime_test_path ("bob.pem");
+  bob_open = smime_test_path ("bob-open.p12");
   {
     g_autoptr(GMimeMessage) message = new_message ();
     g_autofree char *text = g_mime_object_to_string (GMIME_OBJECT (message), NULL);
@@ -623,13 +589,13 @@ test_ours_decrypts_openssl (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (options); i++)
     {
-      g_autofree char *theirs = pki_path ("envelope-theirs.eml");
-      g_autofree char *out = pki_path ("envelope-theirs-decrypted.eml");
+      g_autofree char *theirs = smime_test_path ("envelope-theirs.eml");
+      g_autofree char *out = smime_test_path ("envelope-theirs-decrypted.eml");
       g_autoptr(CachetCliResult) decrypt = NULL;
       g_autoptr(GMimeMessage) message = NULL;
       g_autoptr(GMimeMessage) decrypted = NULL;
       g_autoptr(CachetSmimeIdentity) identity = alice ();
-      g_autoptr(CachetCertificateStore) store = new_store (FALSE);
+      g_autoptr(CachetCertificateStore) store = smime_test_new_store (FALSE);
       g_autoptr(GMimeObject) entity = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree char *text = NULL;
@@ -681,8 +647,8 @@ test_gmime_context (void)
 
   if (!make_pki ())
     return;
-  store = new_store (FALSE);
-  bob_path = pki_path ("bob.pem");
+  store = smime_test_new_store (FALSE);
+  bob_path = smime_test_path ("bob.pem");
   bob_certificate = read_certificate (bob_path);
   g_assert_true (cachet_certificate_store_add_correspondent (store, bob_certificate, &error));
   sender = alice ();
@@ -741,13 +707,13 @@ test_gpgsm (void)
   if (!cachet_test_require_program ("gpgsm") || !make_pki ())
     return;
 
-  bob_cert = pki_path ("bob.pem");
-  bob_key = pki_path ("bob.key");
+  bob_cert = smime_test_path ("bob.pem");
+  bob_key = smime_test_path ("bob.key");
   smime_test_make_gnupg_home (bob_key, bob_cert, NULL, pki->alice_cert);
 
   /* Theirs, for Alice and Bob (BER, indefinite lengths). */
-  plain = pki_path ("gpgsm-plain.txt");
-  theirs = pki_path ("gpgsm-theirs.p7m");
+  plain = smime_test_path ("gpgsm-plain.txt");
+  theirs = smime_test_path ("gpgsm-theirs.p7m");
   g_assert_true (g_file_set_contents (plain, BODY, -1, NULL));
   smime_test_run ("gpgsm", "--batch", "--disable-policy-checks", "--output", theirs,
                   "--encrypt", "-r", "alice@example.org", "-r", "bob@example.org", plain, NULL);
@@ -767,8 +733,8 @@ test_gpgsm (void)
   der = cachet_enveloped_data_encrypt (content, recipients, CACHET_ENVELOPE_CIPHER_AES_256_CBC,
                                        CACHET_ENVELOPE_RECIPIENT_ISSUER_SERIAL, &error);
   g_assert_no_error (error);
-  ours = pki_path ("gpgsm-ours.p7m");
-  write_bytes (ours, der);
+  ours = smime_test_path ("gpgsm-ours.p7m");
+  smime_test_write_bytes (ours, der);
   decrypt_argv[8] = ours;
   decrypted = smime_test_run_output (decrypt_argv, SMIME_TEST_P12_PASSPHRASE "\n", &success);
   g_assert_true (success);
@@ -857,16 +823,16 @@ openssl_verifies_bytes (GBytes     *signature,
                         GBytes     *content,
                         const char *ca)
 {
-  g_autofree char *signature_path = pki_path ("split-signature.der");
-  g_autofree char *content_path = pki_path ("split-content.bin");
+  g_autofree char *signature_path = smime_test_path ("split-signature.der");
+  g_autofree char *content_path = smime_test_path ("split-content.bin");
   const char * const argv[] = { "openssl", "cms", "-verify", "-binary", "-inform", "DER",
                                 "-in", signature_path, "-content", content_path, "-CAfile", ca,
                                 "-out", "/dev/null", NULL };
   g_autofree char *output = NULL;
   gboolean success;
 
-  write_bytes (signature_path, signature);
-  write_bytes (content_path, content);
+  smime_test_write_bytes (signature_path, signature);
+  smime_test_write_bytes (content_path, content);
   output = smime_test_run_output (argv, NULL, &success);
   g_test_message ("openssl cms -verify -binary: %s", output);
   return success;
@@ -990,7 +956,7 @@ test_cms_vectors (void)
   /* NSS's test PKCS #12 passphrase. */
   path = g_build_filename (thunderbird, "Bob.p12", NULL);
   tb_bob = load_identity (path, "nss");
-  store = new_store (FALSE);
+  store = smime_test_new_store (FALSE);
   test_ca = g_build_filename (thunderbird, "TestCA.pem", NULL);
   anchors = cachet_certificate_store_trust_file (store, test_ca, &error);
   g_assert_no_error (error);
@@ -1100,7 +1066,7 @@ test_efail (void)
   certificate = g_build_filename (keys, "recipient.crt", NULL);
   p12 = make_p12 ("efail-recipient", key, "PEM", "", certificate, "PEM");
   recipient = load_identity (p12, "");
-  store = new_store (FALSE);
+  store = smime_test_new_store (FALSE);
   ca = g_build_filename (keys, "test-ca.crt", NULL);
   anchors = cachet_certificate_store_trust_file (store, ca, &error);
   g_assert_no_error (error);
@@ -1171,8 +1137,7 @@ main (int   argc,
 
   cachet_test_init (&argc, &argv);
   /* Set before any thread exists. */
-  gnupg_home = g_build_filename (g_get_home_dir (), "gnupg-envelope", NULL);
-  g_setenv ("GNUPGHOME", gnupg_home, TRUE);
+  gnupg_home = smime_test_use_gnupg_home ("gnupg-envelope");
 
   g_test_add_func ("/smime/envelope/roundtrip", test_roundtrip);
   g_test_add_func ("/smime/envelope/recipients", test_envelope_recipients);
@@ -1189,15 +1154,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  /* gpgsm started an agent for its home: it goes with the test. */
-  if (g_file_test (gnupg_home, G_FILE_TEST_IS_DIR))
-    {
-      const char *kill_argv[] = { "gpgconf", "--kill", "gpg-agent", NULL };
-      g_autofree char *output = NULL;
-      gboolean killed;
-
-      output = smime_test_run_output (kill_argv, NULL, &killed);
-    }
+  smime_test_stop_gnupg_agent (gnupg_home);
 
   return status;
 }

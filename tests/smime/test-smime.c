@@ -30,12 +30,6 @@ make_pki (void)
 }
 
 static char *
-pki_path (const char *name)
-{
-  return g_build_filename (pki->dir, name, NULL);
-}
-
-static char *
 write_message (const char *name,
                const char *from)
 {
@@ -47,7 +41,7 @@ write_message (const char *name,
                                            "\n"
                                            "Bonjour,\n"
                                            "les résultats sont normaux.\n", from);
-  char *path = pki_path (name);
+  char *path = smime_test_path (name);
   g_autoptr(GError) error = NULL;
 
   g_file_set_contents (path, text, -1, &error);
@@ -82,25 +76,6 @@ write_message_file (GMimeMessage *message,
   g_assert_no_error (error);
 }
 
-static CachetCertificateStore *
-new_store (gboolean trust_ca)
-{
-  g_autofree char *directory = g_dir_make_tmp ("store-XXXXXX", NULL);
-  CachetCertificateStore *store = cachet_certificate_store_new (directory);
-
-  cachet_certificate_store_set_use_system_anchors (store, FALSE);
-  if (trust_ca)
-    {
-      g_autoptr(GPtrArray) anchors = NULL;
-      g_autoptr(GError) error = NULL;
-
-      anchors = cachet_certificate_store_trust_file (store, pki->ca, &error);
-      g_assert_no_error (error);
-      g_assert_cmpuint (anchors->len, ==, 1);
-    }
-  return store;
-}
-
 static CachetSecurityReport *
 verify_file (const char             *path,
              CachetCertificateStore *store)
@@ -121,7 +96,7 @@ sign_with_engine (const char          *name,
   g_autoptr(GMimeMessage) message = read_message (plain);
   g_autoptr(CachetSmimeIdentity) identity = NULL;
   g_autoptr(GError) error = NULL;
-  char *path = pki_path (name);
+  char *path = smime_test_path (name);
 
   identity = cachet_smime_identity_load_pkcs12 (pki->alice_p12, SMIME_TEST_P12_PASSPHRASE, &error);
   g_assert_no_error (error);
@@ -148,7 +123,7 @@ test_roundtrip (void)
     return;
 
   signed_path = sign_with_engine ("signed.eml", CACHET_SMIME_SIGN_DETACHED);
-  untrusting = new_store (FALSE);
+  untrusting = smime_test_new_store (FALSE);
   untrusted = verify_file (signed_path, untrusting);
   g_assert_cmpint (cachet_security_report_get_verdict (untrusted), ==, CACHET_SECURITY_VERDICT_UNTRUSTED);
   g_assert_true (cachet_security_report_has_reason (untrusted, CACHET_SECURITY_REASON_UNTRUSTED));
@@ -157,7 +132,7 @@ test_roundtrip (void)
   g_assert_cmpuint (kept->len, ==, 0);
   g_clear_pointer (&kept, g_ptr_array_unref);
 
-  trusting = new_store (TRUE);
+  trusting = smime_test_new_store (TRUE);
   valid = verify_file (signed_path, trusting);
   g_assert_cmpint (cachet_security_report_get_verdict (valid), ==, CACHET_SECURITY_VERDICT_VALID);
   g_assert_cmpuint (cachet_security_report_get_n_reasons (valid), ==, 0);
@@ -272,7 +247,7 @@ test_async (void)
   text = g_mime_object_to_string (GMIME_OBJECT (message), NULL);
   raw = g_bytes_new_take (text, strlen (text));
 
-  store = new_store (TRUE);
+  store = smime_test_new_store (TRUE);
   cachet_smime_verify_async (store, raw, NULL, cachet_test_result_cb, &verify_result);
   report = cachet_smime_verify_finish (store, cachet_test_wait_result (&verify_result), &error);
   g_assert_no_error (error);
@@ -282,7 +257,7 @@ test_async (void)
 static void
 assert_openssl_verifies (const char *path)
 {
-  g_autofree char *certificates_path = pki_path ("openssl-certsout.pem");
+  g_autofree char *certificates_path = smime_test_path ("openssl-certsout.pem");
   const char *argv[] = { "openssl", "cms", "-verify", "-in", path, "-CAfile", pki->ca,
                          "-purpose", "smimesign", "-certsout", certificates_path,
                          "-out", "/dev/null", NULL };
@@ -325,7 +300,7 @@ sign_with_openssl (const char *name,
                    const char *key,
                    gboolean    opaque)
 {
-  char *path = pki_path (name);
+  char *path = smime_test_path (name);
 
   if (opaque)
     smime_test_run ("openssl", "smime", "-sign", "-nodetach", "-in", message_path, "-out", path,
@@ -344,12 +319,12 @@ openssl_signed_mail (const char *name,
                      const char *key,
                      gboolean    opaque)
 {
-  g_autofree char *body_path = pki_path ("body.txt");
+  g_autofree char *body_path = smime_test_path ("body.txt");
   g_autofree char *signed_body = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *mail = NULL;
   g_autoptr(GError) error = NULL;
-  char *path = pki_path (name);
+  char *path = smime_test_path (name);
 
   g_file_set_contents (body_path, "Content-Type: text/plain; charset=utf-8\n\nBonjour Bob.\n", -1, &error);
   g_assert_no_error (error);
@@ -379,7 +354,7 @@ test_ours_verifies_openssl (void)
 
   if (!make_pki ())
     return;
-  store = new_store (TRUE);
+  store = smime_test_new_store (TRUE);
 
   detached = openssl_signed_mail ("openssl-detached.eml", "alice@example.org",
                                   pki->alice_cert, pki->alice_key, FALSE);
@@ -398,7 +373,7 @@ test_ours_verifies_openssl (void)
   body = strstr (contents, "Bonjour Bob.");
   g_assert_nonnull (body);
   body[0] = 'b';
-  tampered = pki_path ("openssl-tampered.eml");
+  tampered = smime_test_path ("openssl-tampered.eml");
   g_file_set_contents (tampered, contents, -1, &error);
   g_assert_no_error (error);
   tampered_report = verify_file (tampered, store);
@@ -452,9 +427,9 @@ test_chain (void)
 
   if (!make_pki ())
     return;
-  trusted = new_store (TRUE);
-  untrusted = new_store (FALSE);
-  intermediate = new_store (FALSE);
+  trusted = smime_test_new_store (TRUE);
+  untrusted = smime_test_new_store (FALSE);
+  intermediate = smime_test_new_store (FALSE);
   anchors = cachet_certificate_store_trust_file (intermediate, pki->intermediate, &error);
   g_assert_no_error (error);
 
@@ -501,7 +476,7 @@ test_store_remove (void)
 
   if (!make_pki ())
     return;
-  store = new_store (TRUE);
+  store = smime_test_new_store (TRUE);
   imported = cachet_certificate_store_import_file (store, pki->alice_cert, &error);
   g_assert_no_error (error);
   imported_server = cachet_certificate_store_import_file (store, pki->server_cert, &error);
@@ -563,7 +538,7 @@ test_policy (void)
 
   if (!make_pki ())
     return;
-  store = new_store (TRUE);
+  store = smime_test_new_store (TRUE);
 
   other_address = openssl_signed_mail ("other-address.eml", "manager@example.org",
                                        pki->alice_cert, pki->alice_key, FALSE);
@@ -638,17 +613,6 @@ canonical_part (GMimeObject *object)
   return g_bytes_new (array->data, array->len);
 }
 
-static void
-write_bytes (const char *path,
-             GBytes     *bytes)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
-                       &error);
-  g_assert_no_error (error);
-}
-
 /* A gpgsm home trusting the test CA, holding Alice's key. */
 static void
 make_gnupg_home (void)
@@ -697,10 +661,10 @@ test_gpgsm (void)
                                        der_stream);
   array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (der_stream));
   der = g_bytes_new (array->data, array->len);
-  data_path = pki_path ("gpgsm-ours.data");
-  signature_path = pki_path ("gpgsm-ours.p7s");
-  write_bytes (data_path, content);
-  write_bytes (signature_path, der);
+  data_path = smime_test_path ("gpgsm-ours.data");
+  signature_path = smime_test_path ("gpgsm-ours.p7s");
+  smime_test_write_bytes (data_path, content);
+  smime_test_write_bytes (signature_path, der);
   verify_argv[3] = signature_path;
   verify_argv[4] = data_path;
   output = smime_test_run_output (verify_argv, NULL, &success);
@@ -708,8 +672,8 @@ test_gpgsm (void)
   g_assert_nonnull (strstr (output, "Good signature"));
 
   /* gpgsm's, checked by us inside a mail. */
-  theirs_data = pki_path ("gpgsm-theirs.data");
-  theirs_signature = pki_path ("gpgsm-theirs.p7s");
+  theirs_data = smime_test_path ("gpgsm-theirs.data");
+  theirs_signature = smime_test_path ("gpgsm-theirs.p7s");
   g_file_set_contents (theirs_data, body, -1, &error);
   g_assert_no_error (error);
   smime_test_run_with_input (SMIME_TEST_P12_PASSPHRASE "\n",
@@ -734,11 +698,11 @@ test_gpgsm (void)
                           "\r\n"
                           "%s\r\n"
                           "--sig--\r\n", body, base64);
-  mail_path = pki_path ("gpgsm-theirs.eml");
+  mail_path = smime_test_path ("gpgsm-theirs.eml");
   g_file_set_contents (mail_path, mail, -1, &error);
   g_assert_no_error (error);
 
-  store = new_store (TRUE);
+  store = smime_test_new_store (TRUE);
   report = verify_file (mail_path, store);
   g_assert_cmpint (cachet_security_report_get_verdict (report), ==, CACHET_SECURITY_VERDICT_VALID);
 }
@@ -838,9 +802,9 @@ test_cli (void)
     return;
 
   plain = write_message ("cli-plain.eml", "alice@example.org");
-  unprotected = pki_path ("alice-unprotected.p12");
-  detached = pki_path ("cli-detached.eml");
-  opaque = pki_path ("cli-opaque.eml");
+  unprotected = smime_test_path ("alice-unprotected.p12");
+  detached = smime_test_path ("cli-detached.eml");
+  opaque = smime_test_path ("cli-opaque.eml");
   smime_test_run ("openssl", "pkcs12", "-export", "-inkey", pki->alice_key, "-in", pki->alice_cert,
                   "-certfile", pki->intermediate, "-out", unprotected, "-passout", "pass:", NULL);
   g_assert_cmpuint (cli_count ("anchors"), ==, 0);
@@ -1198,8 +1162,7 @@ main (int   argc,
 
   cachet_test_init (&argc, &argv);
   /* Set before any thread exists. */
-  gnupg_home = g_build_filename (g_get_home_dir (), "gnupg", NULL);
-  g_setenv ("GNUPGHOME", gnupg_home, TRUE);
+  gnupg_home = smime_test_use_gnupg_home ("gnupg");
 
   g_test_add_func ("/smime/roundtrip", test_roundtrip);
   g_test_add_func ("/smime/openssl-verifies-ours", test_openssl_verifies_ours);
@@ -1219,15 +1182,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  /* gpgsm started an agent for its home: it goes with the test. */
-  if (g_file_test (gnupg_home, G_FILE_TEST_IS_DIR))
-    {
-      const char *kill_argv[] = { "gpgconf", "--kill", "gpg-agent", NULL };
-      g_autofree char *output = NULL;
-      gboolean killed;
-
-      output = smime_test_run_output (kill_argv, NULL, &killed);
-    }
+  smime_test_stop_gnupg_agent (gnupg_home);
 
   return status;
 }
