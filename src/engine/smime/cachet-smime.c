@@ -549,6 +549,39 @@ cachet_smime_verify_finish (CachetCertificateStore  *store,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* @entity encoded to 7 bits and written as it is sent (@detached: with
+ * its From lines armoured), into @content, and the signature of those very
+ * bytes. */
+static GBytes *
+sign_entity (CachetSmimeIdentity  *identity,
+             GMimeObject          *entity,
+             gboolean              detached,
+             GBytes              **content,
+             GError              **error)
+{
+  g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
+  if ((*content = write_crlf (entity, detached)) == NULL)
+    {
+      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
+                           _("The message to sign could not be read."));
+      return NULL;
+    }
+  return cachet_signed_data_sign (identity, *content, detached, error);
+}
+
+/* Gives @part @der as its content, sent in base64; takes @der. */
+static void
+set_der_content (GMimePart *part,
+                 GBytes    *der)
+{
+  g_autoptr(GMimeStream) stream = stream_from (der);
+  g_autoptr(GMimeDataWrapper) wrapper = g_mime_data_wrapper_new_with_stream (stream,
+                                                                             GMIME_CONTENT_ENCODING_DEFAULT);
+
+  g_mime_part_set_content (part, wrapper);
+  g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
+}
+
 static GMimeObject *
 sign_opaque (CachetSmimeIdentity  *identity,
              GMimeObject          *entity,
@@ -556,27 +589,14 @@ sign_opaque (CachetSmimeIdentity  *identity,
 {
   g_autoptr(GBytes) content = NULL;
   g_autoptr(GBytes) signature = NULL;
-  g_autoptr(GMimeStream) stream = NULL;
-  g_autoptr(GMimeDataWrapper) wrapper = NULL;
-  g_autoptr(GMimeApplicationPkcs7Mime) part = NULL;
+  GMimeApplicationPkcs7Mime *part;
 
-  g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
-  if ((content = write_crlf (entity, FALSE)) == NULL)
-    {
-      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
-                           _("The message to sign could not be read."));
-      return NULL;
-    }
-  if ((signature = cachet_signed_data_sign (identity, content, FALSE, error)) == NULL)
+  if ((signature = sign_entity (identity, entity, FALSE, &content, error)) == NULL)
     return NULL;
 
-  stream = stream_from (g_steal_pointer (&signature));
-  wrapper = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
   part = g_mime_application_pkcs7_mime_new (GMIME_SECURE_MIME_TYPE_SIGNED_DATA);
-  g_mime_part_set_content (GMIME_PART (part), wrapper);
-  g_mime_part_set_content_encoding (GMIME_PART (part), GMIME_CONTENT_ENCODING_BASE64);
-
-  return GMIME_OBJECT (g_steal_pointer (&part));
+  set_der_content (GMIME_PART (part), g_steal_pointer (&signature));
+  return GMIME_OBJECT (part);
 }
 
 static void
@@ -631,8 +651,6 @@ sign_detached (CachetSmimeIdentity  *identity,
   g_autoptr(GBytes) content = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) signature_bytes = NULL;
-  g_autoptr(GMimeStream) signature_stream = NULL;
-  g_autoptr(GMimeDataWrapper) wrapper = NULL;
   g_autoptr(GMimePart) signature_part = NULL;
   g_autoptr(GMimeMultipartSigned) multipart = NULL;
   g_autofree char *delimiter = NULL;
@@ -641,21 +659,11 @@ sign_detached (CachetSmimeIdentity  *identity,
   gsize content_size = 0;
   const char *boundary;
 
-  g_mime_object_encode (entity, GMIME_ENCODING_CONSTRAINT_7BIT);
-  if ((content = write_crlf (entity, TRUE)) == NULL)
-    {
-      g_set_error_literal (error, CACHET_SMIME_ERROR, CACHET_SMIME_ERROR_SIGN_FAILED,
-                           _("The message to sign could not be read."));
-      return NULL;
-    }
-  if ((signature = cachet_signed_data_sign (identity, content, TRUE, error)) == NULL)
+  if ((signature = sign_entity (identity, entity, TRUE, &content, error)) == NULL)
     return NULL;
 
-  signature_stream = stream_from (g_steal_pointer (&signature));
-  wrapper = g_mime_data_wrapper_new_with_stream (signature_stream, GMIME_CONTENT_ENCODING_DEFAULT);
   signature_part = g_mime_part_new_with_type ("application", "pkcs7-signature");
-  g_mime_part_set_content (signature_part, wrapper);
-  g_mime_part_set_content_encoding (signature_part, GMIME_CONTENT_ENCODING_BASE64);
+  set_der_content (signature_part, g_steal_pointer (&signature));
   /* RFC 8551 §3.4.3.2 */
   g_mime_part_set_filename (signature_part, "smime.p7s");
   if ((signature_bytes = write_crlf (GMIME_OBJECT (signature_part), FALSE)) == NULL)
@@ -1099,8 +1107,6 @@ cachet_smime_encrypt_message (GMimeMessage               *message,
   g_autoptr(GPtrArray) certificates = NULL;
   g_autoptr(GBytes) content = NULL;
   g_autoptr(GBytes) envelope = NULL;
-  g_autoptr(GMimeStream) stream = NULL;
-  g_autoptr(GMimeDataWrapper) wrapper = NULL;
   g_autoptr(GMimeApplicationPkcs7Mime) part = NULL;
   GMimeObject *entity;
 
@@ -1141,11 +1147,8 @@ cachet_smime_encrypt_message (GMimeMessage               *message,
                                                  error)) == NULL)
     return FALSE;
 
-  stream = stream_from (g_steal_pointer (&envelope));
-  wrapper = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
   part = g_mime_application_pkcs7_mime_new (GMIME_SECURE_MIME_TYPE_ENVELOPED_DATA);
-  g_mime_part_set_content (GMIME_PART (part), wrapper);
-  g_mime_part_set_content_encoding (GMIME_PART (part), GMIME_CONTENT_ENCODING_BASE64);
+  set_der_content (GMIME_PART (part), g_steal_pointer (&envelope));
   g_mime_message_set_mime_part (message, GMIME_OBJECT (part));
   return TRUE;
 }
