@@ -37,27 +37,12 @@ composer_child (CachetComposerWindow *composer,
 }
 
 static gboolean
-timed_out_cb (gpointer user_data)
+pause_over_cb (gpointer user_data)
 {
-  gboolean *timed_out = user_data;
+  gboolean *over = user_data;
 
-  *timed_out = TRUE;
+  *over = TRUE;
   return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done says so, for at most @seconds. */
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data,
-               guint      seconds)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (seconds, timed_out_cb, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout_id);
 }
 
 static gboolean
@@ -108,7 +93,7 @@ add_operator_account (const char *user)
   cachet_credentials_provider_store_async (cachet_application_get_credentials (app),
                                            cachet_account_get_id (account), CACHET_SECRET_PASSWORD,
                                            cachet_test_operator_get (password_key), NULL, stored_cb, &stored);
-  iterate_until (is_true, &stored, 10);
+  cachet_test_iterate_until (is_true, &stored, "the message to be stored");
 
   return g_steal_pointer (&account);
 }
@@ -219,7 +204,7 @@ wait_in_bob_inbox (const char *subject)
         g_main_context_iteration (NULL, TRUE);
       if (inbox.found == NULL)
         {
-          g_timeout_add (500, timed_out_cb, &pause);
+          g_timeout_add (500, pause_over_cb, &pause);
           while (!pause)
             g_main_context_iteration (NULL, TRUE);
         }
@@ -285,7 +270,7 @@ test_composer_sends_a_dropped_file (void)
                             "Bonjour,\nvoici le compte rendu.\n", -1);
 
   g_assert_true (drop_files (composer, file));
-  iterate_until (has_attachment_row, composer, 10);
+  cachet_test_iterate_until (has_attachment_row, composer, "has attachment row");
   row = gtk_list_box_get_row_at_index (composer_child (composer, "attachment_list"), 0);
   expected_size = g_format_size (content->len);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "compte-rendu.pdf");
@@ -296,7 +281,7 @@ test_composer_sends_a_dropped_file (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL));
   /* The window closes once the outbox holds the message. */
-  iterate_until (is_null, &composer, 30);
+  cachet_test_iterate_until (is_null, &composer, "is null");
 
   received = wait_in_bob_inbox ("Compte rendu de consultation");
   message = cachet_mime_parse_message (received, &error);
@@ -390,7 +375,7 @@ test_composer_warns_about_size (void)
 
   g_assert_false (gtk_revealer_get_reveal_child (composer_child (composer, "attachments_revealer")));
   cachet_composer_window_add_file (composer, file);
-  iterate_until (has_attachment_row, composer, 10);
+  cachet_test_iterate_until (has_attachment_row, composer, "has attachment row");
   g_assert_true (gtk_revealer_get_reveal_child (composer_child (composer, "size_warning_revealer")));
   g_assert_nonnull (strstr (gtk_label_get_text (composer_child (composer, "size_warning_label")), expected_size));
 
@@ -487,7 +472,7 @@ reply_to_stored (const char      *raw,
   CachetComposerWindow *composer = NULL;
 
   cachet_composer_window_new_reply_async (app, account, store, info, kind, NULL, reply_ready_cb, &composer);
-  iterate_until (is_set, &composer, 10);
+  cachet_test_iterate_until (is_set, &composer, "is set");
   gtk_window_present (GTK_WINDOW (composer));
   return composer;
 }
@@ -543,7 +528,7 @@ test_composer_fills_a_reply (void)
   gtk_text_buffer_insert_at_cursor (buffer, "Merci.", -1);
   gtk_window_close (GTK_WINDOW (composer));
   wait.expected = 1;
-  iterate_until (has_drafts, &wait, 10);
+  cachet_test_iterate_until (has_drafts, &wait, "has drafts");
   draft = cachet_mime_parse_message (g_ptr_array_index (wait.found, 0), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (g_mime_object_get_header (GMIME_OBJECT (draft), "In-Reply-To"), ==,
@@ -554,7 +539,7 @@ test_composer_fills_a_reply (void)
 
   /* A new message offers to take it up again, as it was. */
   composer = new_offline_composer ();
-  iterate_until (draft_resumed, composer, 10);
+  cachet_test_iterate_until (draft_resumed, composer, "draft resumed");
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "to_entry")), ==,
                    "resultats@demo.cachet.test, dr.martin@demo.cachet.test");
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "subject_entry")), ==, "Re: Résultats");
@@ -567,7 +552,7 @@ test_composer_fills_a_reply (void)
   /* Discarding it removes the draft. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.discard", NULL));
   wait.expected = 0;
-  iterate_until (has_drafts, &wait, 10);
+  cachet_test_iterate_until (has_drafts, &wait, "has drafts");
   g_clear_pointer (&wait.found, g_ptr_array_unref);
 }
 
@@ -616,7 +601,7 @@ test_composer_from_main_window (void)
   messages = gtk_list_view_get_model (GTK_LIST_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window),
                                                                                    CACHET_TYPE_WINDOW,
                                                                                    "message_list")));
-  iterate_until (has_messages, messages, 30);
+  cachet_test_iterate_until (has_messages, messages, "has messages");
 
   /* Nothing selected: nothing to forward. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL);
@@ -624,7 +609,7 @@ test_composer_from_main_window (void)
 
   gtk_selection_model_select_item (messages, 0, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL));
-  iterate_until (composer_opened, NULL, 10);
+  cachet_test_iterate_until (composer_opened, NULL, "composer opened");
   composer = find_composer ();
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "subject_entry")), ==, "Fwd: Compte rendu");
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "to_entry")), ==, "");

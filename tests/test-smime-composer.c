@@ -37,30 +37,6 @@ composer_child (CachetComposerWindow *composer,
 }
 
 static gboolean
-timed_out_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done says so; a generous bound only turns a
- * hang into a failure. */
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (60, timed_out_cb, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout_id);
-}
-
-static gboolean
 is_true (gpointer data)
 {
   return *(gboolean *) data;
@@ -113,7 +89,7 @@ dup_alice_account (const SmimeTestPki *pki)
   cachet_credentials_provider_store_async (cachet_application_get_credentials (app),
                                            cachet_account_get_id (account), CACHET_SECRET_CERTIFICATE_PASSPHRASE,
                                            SMIME_TEST_P12_PASSPHRASE, NULL, stored_cb, &stored);
-  iterate_until (is_true, &stored);
+  cachet_test_iterate_until (is_true, &stored, "the message to be stored");
   return g_steal_pointer (&account);
 }
 
@@ -156,7 +132,7 @@ test_encrypt_needs_certificates (void)
   g_assert_true (gtk_toggle_button_get_active (sign));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (sign)));
   g_assert_true (gtk_toggle_button_get_active (encrypt));
-  iterate_until (is_revealed, composer_child (composer, "encrypt_revealer"));
+  cachet_test_iterate_until (is_revealed, composer_child (composer, "encrypt_revealer"), "is revealed");
 
   /* Asked for but impossible: Send waits, and the window says why. */
   g_assert_false (can_send (composer));
@@ -173,7 +149,7 @@ test_encrypt_needs_certificates (void)
 
   certificate = g_file_new_for_path (pki->alice_cert);
   cachet_composer_window_import_certificate (composer, certificate);
-  iterate_until (is_sensitive, encrypt);
+  cachet_test_iterate_until (is_sensitive, encrypt, "is sensitive");
   g_assert_false (gtk_revealer_get_reveal_child (composer_child (composer, "encrypt_revealer")));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (encrypt)), ==, "Encrypt");
 
@@ -286,11 +262,11 @@ test_sends_signed_and_encrypted (void)
   gtk_editable_set_text (composer_child (composer, "subject_entry"), "Résultats");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (composer_child (composer, "body_view")),
                             "Bonjour,\nvoici les résultats.\n", -1);
-  iterate_until ((gboolean (*) (gpointer)) can_send, composer);
+  cachet_test_iterate_until ((CachetTestCondition) can_send, composer, "the composer to allow sending");
   g_assert_true (gtk_toggle_button_get_active (composer_child (composer, "sign_toggle")));
   g_assert_true (gtk_toggle_button_get_active (composer_child (composer, "encrypt_toggle")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL));
-  iterate_until (outbox_has_message, outbox);
+  cachet_test_iterate_until (outbox_has_message, outbox, "outbox has message");
 
   entries = cachet_outbox_list (outbox, &error);
   g_assert_no_error (error);
@@ -370,7 +346,7 @@ wait_listed (gpointer    page,
     .listed = listed,
   };
 
-  iterate_until (is_listed, &check);
+  cachet_test_iterate_until (is_listed, &check, "is listed");
 }
 
 static GtkWidget *
@@ -514,7 +490,7 @@ test_preferences_certificates (void)
   exported_path = g_build_filename (g_get_user_data_dir (), "alice.pem", NULL);
   exported = g_file_new_for_path (exported_path);
   cachet_certificates_page_export_certificate_async (page, account, exported, NULL, exported_cb, &done);
-  iterate_until (is_true, &done);
+  cachet_test_iterate_until (is_true, &done, "the export to end");
   g_file_get_contents (exported_path, &exported_pem, &exported_size, &error);
   g_assert_no_error (error);
   g_assert_null (strstr (exported_pem, "PRIVATE KEY"));
