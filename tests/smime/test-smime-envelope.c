@@ -103,6 +103,14 @@ read_certificate (const char *path)
   return g_object_ref (g_ptr_array_index (certificates, 0));
 }
 
+static CachetCertificate *
+bob_certificate_read (void)
+{
+  g_autofree char *path = smime_test_path ("bob.pem");
+
+  return read_certificate (path);
+}
+
 static GBytes *
 read_bytes (const char *path)
 {
@@ -201,8 +209,7 @@ test_roundtrip (void)
     {
       g_autoptr(CachetSmimeIdentity) sender = alice ();
       g_autoptr(CachetSmimeIdentity) receiver = bob ();
-      g_autofree char *bob_path = smime_test_path ("bob.pem");
-      g_autoptr(CachetCertificate) bob_certificate = read_certificate (bob_path);
+      g_autoptr(CachetCertificate) bob_certificate = bob_certificate_read ();
       g_autoptr(GPtrArray) recipients = g_ptr_array_new ();
       g_autoptr(GMimeMessage) message = new_message ();
       g_autoptr(GMimeMessage) received = NULL;
@@ -247,13 +254,11 @@ test_envelope_recipients (void)
   g_autoptr(CachetCertificate) bob_certificate = NULL;
   g_autoptr(GPtrArray) others = g_ptr_array_new ();
   g_autoptr(GPtrArray) all = NULL;
-  g_autofree char *bob_path = NULL;
 
   if (!make_pki ())
     return;
   sender = alice ();
-  bob_path = smime_test_path ("bob.pem");
-  bob_certificate = read_certificate (bob_path);
+  bob_certificate = bob_certificate_read ();
   g_ptr_array_add (others, bob_certificate);
   g_ptr_array_add (others, cachet_smime_identity_get_certificate (sender));
   g_ptr_array_add (others, bob_certificate);
@@ -278,14 +283,12 @@ test_sign_then_encrypt (void)
   g_autoptr(CachetSecurityReport) report = NULL;
   g_autoptr(GMimeObject) entity = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *bob_path = NULL;
 
   if (!make_pki ())
     return;
   sender = alice ();
   receiver = bob ();
-  bob_path = smime_test_path ("bob.pem");
-  bob_certificate = read_certificate (bob_path);
+  bob_certificate = bob_certificate_read ();
   g_ptr_array_add (recipients, bob_certificate);
   message = new_message ();
   store = smime_test_new_store (TRUE);
@@ -318,7 +321,6 @@ test_async (void)
   g_autoptr(GAsyncResult) refused_result = NULL;
   g_autoptr(GBytes) raw = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *bob_path = NULL;
   g_autofree char *text = NULL;
   char *sent;
 
@@ -326,8 +328,7 @@ test_async (void)
     return;
   sender = alice ();
   receiver = bob ();
-  bob_path = smime_test_path ("bob.pem");
-  bob_certificate = read_certificate (bob_path);
+  bob_certificate = bob_certificate_read ();
   g_ptr_array_add (recipients, bob_certificate);
   message = new_message ();
   store = smime_test_new_store (TRUE);
@@ -374,8 +375,7 @@ test_not_for_us (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      g_autofree char *bob_path = smime_test_path ("bob.pem");
-      g_autoptr(CachetCertificate) bob_certificate = read_certificate (bob_path);
+      g_autoptr(CachetCertificate) bob_certificate = bob_certificate_read ();
       g_autoptr(GPtrArray) recipients = g_ptr_array_new ();
       g_autoptr(CachetSmimeIdentity) sender = alice ();
       g_autoptr(CachetSmimeIdentity) stranger = NULL;
@@ -642,14 +642,12 @@ test_gmime_context (void)
   g_autoptr(GMimeDecryptResult) result = NULL;
   g_autoptr(GMimeDecryptResult) refused = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *bob_path = NULL;
   GByteArray *array;
 
   if (!make_pki ())
     return;
   store = smime_test_new_store (FALSE);
-  bob_path = smime_test_path ("bob.pem");
-  bob_certificate = read_certificate (bob_path);
+  bob_certificate = bob_certificate_read ();
   g_assert_true (cachet_certificate_store_add_correspondent (store, bob_certificate, &error));
   sender = alice ();
   receiver = bob ();
